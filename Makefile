@@ -1,0 +1,59 @@
+# llm_gateway.h build.
+#   make            optimized build/llmg and the examples (no sanitizers)
+#   make test       every test under ASan + UBSan in build/asan/ (never touches build/llmg)
+#   make test-valgrind  unit tests under valgrind, plain builds in build/plain/
+#   make clean
+#
+# Warnings are errors everywhere: -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+# on gcc and clang, as C99, C11 and C++11.
+
+CC       ?= cc
+CXX      ?= c++
+WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror
+CFLAGS_O  = -std=c99 -O2 $(WARN)
+SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS_A  = -std=c99 -O1 -g $(WARN) $(SAN)
+CXXFLAGS_A = -std=c++11 -O1 -g $(WARN) $(SAN)
+CFLAGS_P  = -std=c99 -O1 -g $(WARN)
+
+HDR       = llm_gateway.h
+TEST_SRC  = tests/test_main.c tests/test_base.c tests/test_sse.c tests/test_json.c
+TEST_HDR  = tests/test.h
+EXAMPLES  = build/llmg build/minimal
+
+.PHONY: all test test-valgrind clean
+all: $(EXAMPLES)
+
+build/llmg: examples/llmg.c $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS_O) -o $@ examples/llmg.c
+
+build/minimal: examples/minimal.c $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS_O) -o $@ examples/minimal.c
+
+build/asan/llmg: examples/llmg.c $(HDR)
+	@mkdir -p build/asan
+	$(CC) $(CFLAGS_A) -o $@ examples/llmg.c
+
+build/asan/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
+	@mkdir -p build/asan
+	$(CC) $(CFLAGS_A) -o $@ $(TEST_SRC)
+
+# the same tests as C++11, with the other compiler
+build/asan/test_unit_cxx: $(TEST_SRC) $(TEST_HDR) $(HDR)
+	@mkdir -p build/asan
+	clang++ -x c++ $(CXXFLAGS_A) -o $@ $(TEST_SRC)
+
+build/plain/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
+	@mkdir -p build/plain
+	$(CC) $(CFLAGS_P) -o $@ $(TEST_SRC)
+
+test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg
+	@sh tests/run.sh
+
+test-valgrind: build/plain/test_unit
+	valgrind -q --error-exitcode=1 --leak-check=full build/plain/test_unit
+
+clean:
+	rm -rf build

@@ -1,0 +1,240 @@
+/* llmg - the llm_gateway.h command-line tool.
+
+   llmg sse-dump   [--chunk N] [FILE]   frame a server-sent-events stream
+   llmg json-check [--chunk N] [--max-depth N] [FILE]
+                                        validate one JSON document
+
+   FILE defaults to standard input. Exit status: 0 success, 1 invalid input
+   or a stream error, 2 usage or I/O error. */
+#define LLM_GATEWAY_IMPLEMENTATION
+#include "../llm_gateway.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_INVALID 1
+#define EXIT_USAGE   2
+
+static const char usage_text[] =
+    "usage: llmg <command> [options] [FILE]\n"
+    "\n"
+    "commands:\n"
+    "  sse-dump   [--chunk N] [FILE]                 one JSON line per SSE event\n"
+    "  json-check [--chunk N] [--max-depth N] [FILE] exit 0 if FILE is one valid JSON document\n"
+    "  version                                       print the library version\n"
+    "\n"
+    "FILE defaults to standard input. --chunk N feeds N bytes per call (default: all at once).\n"
+    "exit status: 0 ok, 1 invalid input or stream error, 2 usage or I/O error\n";
+
+static int usage(const char *why)
+{
+    if (why) fprintf(stderr, "llmg: %s\n", why);
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
+
+/* Reads a whole file (or stdin for NULL or "-") into a malloc'd buffer. */
+static int read_all(const char *path, char **out, size_t *len)
+{
+    FILE *f = (!path || strcmp(path, "-") == 0) ? stdin : fopen(path, "rb");
+    size_t cap = 1 << 16, n = 0;
+    char *buf;
+    if (!f) {
+        fprintf(stderr, "llmg: cannot open %s\n", path);
+        return 0;
+    }
+    buf = (char *)malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) break;
+        {
+            char *bigger = (char *)realloc(buf, cap * 2);
+            if (!bigger) { free(buf); buf = NULL; break; }
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    if (!buf || ferror(f)) {
+        fprintf(stderr, "llmg: cannot read %s\n", path ? path : "standard input");
+        if (f != stdin) fclose(f);
+        free(buf);
+        return 0;
+    }
+    if (f != stdin) fclose(f);
+    *out = buf;
+    *len = n;
+    return 1;
+}
+
+/* A positive decimal argument. */
+static int parse_size(const char *s, size_t *out)
+{
+    size_t v = 0;
+    if (!s || !*s) return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > ((size_t)-1 - 9) / 10) return 0;
+        v = v * 10 + (size_t)(*s - '0');
+    }
+    if (v == 0) return 0;
+    *out = v;
+    return 1;
+}
+
+typedef struct cli_opts {
+    size_t      chunk;          /* 0: everything in one call */
+    size_t      max_depth;
+    const char *file;
+} cli_opts;
+
+/* Parses the shared options; returns 0 and prints usage on a bad one. */
+static int parse_opts(int argc, char **argv, cli_opts *o, int allow_depth)
+{
+    int i;
+    memset(o, 0, sizeof *o);
+    for (i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--chunk") == 0) {
+            if (++i >= argc || !parse_size(argv[i], &o->chunk)) return 0;
+        } else if (allow_depth && strcmp(argv[i], "--max-depth") == 0) {
+            if (++i >= argc || !parse_size(argv[i], &o->max_depth)) return 0;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return 0;
+        } else if (!o->file) {
+            o->file = argv[i];
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int print_line(llmg_json_writer *w)
+{
+    llmg_str s = llmg_json_writer_str(w);
+    fwrite(s.ptr, 1, s.len, stdout);
+    fputc('\n', stdout);
+    llmg_json_writer_reset(w);
+    return 1;
+}
+
+static int report(const char *what, const llmg_error *err)
+{
+    fprintf(stderr, "error: %s%s at byte %llu\n", what, err->msg,
+            (unsigned long long)err->offset);
+    return EXIT_INVALID;
+}
+
+/* ---------------------------------------------------------------- sse-dump
+   Invalid UTF-8 in a field is printed as U+FFFD per maximal invalid
+   subpart, as the WHATWG decoder would have read it; the library itself
+   keeps the bytes. */
+static void dump_event(llmg_json_writer *w, const llmg_sse_event *ev)
+{
+    llmg_json_write_obj_begin(w);
+    llmg_json_write_keyc(w, "event");
+    llmg_json_write_str(w, ev->type);
+    llmg_json_write_keyc(w, "data");
+    llmg_json_write_str(w, ev->data);
+    llmg_json_write_keyc(w, "id");
+    llmg_json_write_str(w, ev->id);
+    llmg_json_write_obj_end(w);
+    print_line(w);
+}
+
+static int cmd_sse_dump(int argc, char **argv)
+{
+    cli_opts o;
+    char *buf;
+    size_t len, at = 0;
+    llmg_sse_parser p;
+    llmg_sse_event ev;
+    llmg_error err;
+    llmg_status st = LLMG_OK;
+    llmg_json_writer w;
+    llmg_json_writer_opts wo;
+    uint64_t retry;
+    int rc = 0;
+
+    if (!parse_opts(argc, argv, &o, 0)) return usage("sse-dump: bad arguments");
+    if (!read_all(o.file, &buf, &len)) return EXIT_USAGE;
+    memset(&wo, 0, sizeof wo);
+    wo.replace_invalid_utf8 = 1;
+    llmg_json_writer_init(&w, &wo, NULL);
+    llmg_sse_init(&p, NULL, NULL);
+    do {
+        size_t n = o.chunk && o.chunk < len - at ? o.chunk : len - at;
+        st = llmg_sse_feed(&p, buf + at, n, &err);
+        at += n;
+        while (st >= 0 && (st = llmg_sse_next(&p, &ev, &err)) == LLMG_OK) dump_event(&w, &ev);
+    } while (st == LLMG_NEED_MORE && at < len);
+    if (st >= 0) st = llmg_sse_finish(&p, &err);
+    if (st < 0) {
+        rc = report("", &err);
+    } else if (llmg_sse_retry(&p, &retry)) {
+        char num[32];
+        snprintf(num, sizeof num, "%llu", (unsigned long long)retry);
+        llmg_json_write_obj_begin(&w);
+        llmg_json_write_keyc(&w, "retry");
+        llmg_json_write_raw(&w, llmg_str_c(num));
+        llmg_json_write_obj_end(&w);
+        print_line(&w);
+    }
+    llmg_sse_free(&p);
+    llmg_json_writer_free(&w);
+    free(buf);
+    if (fflush(stdout) != 0) return EXIT_USAGE;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- json-check */
+static int cmd_json_check(int argc, char **argv)
+{
+    cli_opts o;
+    char *buf;
+    size_t len;
+    llmg_json_opts jo;
+    llmg_error err;
+    llmg_status st;
+
+    if (!parse_opts(argc, argv, &o, 1)) return usage("json-check: bad arguments");
+    if (!read_all(o.file, &buf, &len)) return EXIT_USAGE;
+    memset(&jo, 0, sizeof jo);
+    jo.max_depth = o.max_depth;
+    if (o.chunk == 0) {
+        llmg_json_doc doc;
+        llmg_json_doc_init(&doc);
+        st = llmg_json_parse(&doc, buf, len, &jo, &err);
+        llmg_json_doc_free(&doc);
+    } else {
+        llmg_json_stream s;
+        size_t at = 0;
+        st = llmg_json_stream_init(&s, &jo, &err);
+        while (st >= 0 && at < len) {
+            size_t n = o.chunk < len - at ? o.chunk : len - at;
+            st = llmg_json_stream_feed(&s, buf + at, n, &err);
+            at += n;
+        }
+        if (st >= 0) st = llmg_json_stream_finish(&s, &err);
+        llmg_json_stream_free(&s);
+    }
+    free(buf);
+    if (st != LLMG_OK) return report("", &err);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) return usage(NULL);
+    if (strcmp(argv[1], "sse-dump") == 0) return cmd_sse_dump(argc - 2, argv + 2);
+    if (strcmp(argv[1], "json-check") == 0) return cmd_json_check(argc - 2, argv + 2);
+    if (strcmp(argv[1], "version") == 0) {
+        printf("llmg %s\n", LLMG_VERSION_STRING);
+        return 0;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    return usage("unknown command");
+}

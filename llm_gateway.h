@@ -1,0 +1,3394 @@
+/* llm_gateway.h - v0.1.0 - talk to large language models from C or C++
+                                  one header, no I/O, no dependencies but libc
+
+   QUICK START
+
+   Exactly one translation unit compiles the implementation:
+
+        #define LLM_GATEWAY_IMPLEMENTATION
+        #include "llm_gateway.h"
+
+   every other one includes the header plainly. A first program, framing a
+   server-sent-events stream the host received from somewhere:
+
+        #define LLM_GATEWAY_IMPLEMENTATION
+        #include "llm_gateway.h"
+        #include <stdio.h>
+
+        int main(void)
+        {
+            static const char body[] = "event: ping\ndata: {\"n\":1}\n\n";
+            llmg_sse_parser p;
+            llmg_sse_event ev;
+            llmg_error err;
+            llmg_sse_init(&p, NULL, &err);
+            llmg_sse_feed(&p, body, sizeof body - 1, &err);
+            while (llmg_sse_next(&p, &ev, &err) == LLMG_OK)
+                printf("%.*s: %.*s\n", (int)ev.type.len, ev.type.ptr,
+                                       (int)ev.data.len, ev.data.ptr);
+            llmg_sse_free(&p);
+            return err.code < 0;
+        }
+
+   TABLE OF CONTENTS   search ">>tag"; the implementation reuses each tag with "impl-"
+        >>config     linkage, version, compile-time options
+        >>base       llmg_status, llmg_error, llmg_str, llmg_allocator,
+                     llmg_fixed (fixed-buffer allocator), llmg_host
+        >>json       strict tokenizer, navigation, compact writer
+        >>sse        server-sent-events framing (WHATWG rules)
+
+   COMPILE-TIME OPTIONS
+        LLM_GATEWAY_IMPLEMENTATION  (one TU)     compile the implementation here
+        LLMG_STATIC            (implementation)  every API function becomes static
+        LLMG_API               (global)          linkage of the API, default extern
+        LLMG_ASSERT(c)         (implementation)  default assert(c) from <assert.h>
+        LLMG_MALLOC(n), LLMG_REALLOC(p,n), LLMG_FREE(p)
+                               (implementation)  back the default allocator; all
+                                                 three or none; default libc
+        LLMG_NO_MALLOC         (implementation)  no default allocator: a zero
+                                                 llmg_allocator fails with
+                                                 LLMG_E_ARG; use llmg_fixed or
+                                                 your own allocator
+        LLMG_NO_ERROR_STRINGS  (implementation)  error messages become "";
+                                                 codes and offsets remain
+        No macro changes the layout of a public struct: every translation unit
+        sees the same types whatever the implementation TU defines.
+
+   HOST DUTIES
+        The library performs no I/O and keeps no global state. The host owns
+        the network, the files and the clocks and hands them in through
+        llmg_host. Pure modules (json, sse) never touch llmg_host. Two
+        llm_gateway objects on two threads need no locking; one object is
+        used by one thread at a time.
+
+   OWNERSHIP
+        Strings are llmg_str views {ptr, len}, never assumed NUL-terminated.
+        A function that hands out a borrowed view says how long it stays
+        valid in an "Ownership:" line. Memory an object allocates goes
+        through the llmg_allocator it was created with, and its free or
+        destroy function takes nothing else.
+
+   ERRORS
+        Every fallible call returns llmg_status: 0 is success, positive
+        values are progress (LLMG_NEED_MORE: feed more bytes; LLMG_DONE),
+        negative values are errors. It also fills an optional llmg_error
+        (NULL is allowed) with the code, a static message and the byte
+        offset in the input, counted from the start of the stream however
+        it was chunked. Errors are sticky: after a negative status every
+        call on that object returns the same error until it is reset.
+        Input that ends inside a token is not invalid: it is LLMG_NEED_MORE.
+
+   LICENSE
+        MIT, see the end of this file.
+*/
+
+/* ================================================================ >>config
+   Linkage, version and the compile-time options listed above.              */
+#ifndef LLMG_H_INCLUDED
+#define LLMG_H_INCLUDED
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LLMG_VERSION_MAJOR  0
+#define LLMG_VERSION_MINOR  1
+#define LLMG_VERSION_PATCH  0
+#define LLMG_VERSION_STRING "0.1.0"
+#define LLMG_VERSION_NUM    ((LLMG_VERSION_MAJOR << 16) | (LLMG_VERSION_MINOR << 8) | LLMG_VERSION_PATCH)
+
+#ifndef LLMG_API
+#  if defined(LLMG_STATIC) && (defined(__GNUC__) || defined(__clang__))
+#    define LLMG_API static __attribute__((unused))   /* quiet about what a TU does not call */
+#  elif defined(LLMG_STATIC)
+#    define LLMG_API static
+#  else
+#    define LLMG_API extern
+#  endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version the implementation was compiled with; compare it with
+   LLMG_VERSION_NUM to catch a stale implementation translation unit. */
+LLMG_API uint32_t llmg_version(void);
+
+/* ================================================================ >>base
+   Status codes, errors, string views, allocators and the host callbacks.   */
+
+/* The status table, written once (an X-macro): name, value, message.
+   Zero is success, positive is progress, negative is an error. */
+#define LLMG__STATUS_LIST(X)                                                  \
+    X(OK,           0, "ok")                                                  \
+    X(NEED_MORE,    1, "input ends inside a token; feed more bytes")          \
+    X(DONE,         2, "stream finished")                                     \
+    X(E_ARG,       -1, "invalid argument")                                    \
+    X(E_NOMEM,     -2, "allocation failed")                                   \
+    X(E_SYNTAX,    -3, "malformed input")                                     \
+    X(E_LIMIT,     -4, "input exceeds a configured limit")                    \
+    X(E_HOST,      -5, "host callback reported failure")                      \
+    X(E_PROVIDER,  -6, "the provider reported an error")                      \
+    X(E_TRUNCATED, -7, "input ended before the provider's final event")       \
+    X(E_CANCELLED, -8, "cancelled by the host")
+
+typedef enum llmg_status {
+#define LLMG__X(name, value, text) LLMG_##name = value,
+    LLMG__STATUS_LIST(LLMG__X)
+#undef LLMG__X
+} llmg_status;
+
+typedef struct llmg_error {
+    llmg_status code;     /* LLMG_OK on success */
+    const char *msg;      /* static text, never freed; "" under LLMG_NO_ERROR_STRINGS */
+    uint64_t    offset;   /* bytes from the start of the stream or document */
+} llmg_error;
+
+/* "LLMG_E_SYNTAX" for LLMG_E_SYNTAX; "LLMG_UNKNOWN" for a value not in the table. */
+LLMG_API const char *llmg_status_name(llmg_status s);
+/* The generic message of a status ("allocation failed"). */
+LLMG_API const char *llmg_status_message(llmg_status s);
+/* Line and column (both from 1, column in bytes) of a byte offset in text.
+   An offset past the end is clamped to the end. */
+LLMG_API void llmg_locate(const char *text, size_t len, uint64_t offset,
+                          size_t *line, size_t *col);
+
+/* A borrowed or owned run of bytes; never assumed NUL-terminated. */
+typedef struct llmg_str {
+    const char *ptr;
+    size_t      len;
+} llmg_str;
+
+/* A view of a NUL-terminated C string (NULL gives the empty view). */
+LLMG_API llmg_str llmg_str_c(const char *s);
+/* 1 when both views hold the same bytes. */
+LLMG_API int llmg_str_eq(llmg_str a, llmg_str b);
+
+/* Where memory comes from. All zero: LLMG_MALLOC and friends (libc by
+   default). Sizes are handed back on realloc and free, so arenas and pools
+   need no headers of their own. realloc_fn may be NULL: the library then
+   allocates, copies and frees. */
+typedef struct llmg_allocator {
+    void *(*alloc_fn)  (void *user, size_t size);
+    void *(*realloc_fn)(void *user, void *ptr, size_t old_size, size_t new_size);
+    void  (*free_fn)   (void *user, void *ptr, size_t size);
+    void   *user;                        /* handed back untouched */
+} llmg_allocator;
+
+/* A ready allocator over one caller buffer, for hosts without malloc.
+   First fit over an address-ordered free list, neighbours merged on free,
+   blocks grown in place when the next block is free; every block is
+   rounded up to 16 bytes and aligned to 16. No header per block: the
+   library passes sizes back. Fields without an underscore are readable. */
+typedef struct llmg_fixed {
+    unsigned char *_base;
+    size_t         _cap;
+    void          *_free;
+    size_t         used;                 /* bytes allocated now (rounded) */
+    size_t         peak;                 /* highest value of used so far */
+    size_t         failures;             /* requests that did not fit */
+} llmg_fixed;
+
+/* Takes buf (cap bytes, any alignment) as the arena. Ownership: buf stays
+   the caller's and must outlive every object allocated from it. */
+LLMG_API void llmg_fixed_init(llmg_fixed *f, void *buf, size_t cap);
+/* The allocator to put in an options struct; f must outlive its users. */
+LLMG_API llmg_allocator llmg_fixed_allocator(llmg_fixed *f);
+
+typedef enum llmg_log_level {
+    LLMG_LOG_DEBUG = 0,
+    LLMG_LOG_INFO  = 1,
+    LLMG_LOG_WARN  = 2,
+    LLMG_LOG_ERROR = 3
+} llmg_log_level;
+
+/* What the host lends the library. Every callback is optional unless a
+   function's documentation says otherwise. user is the first argument of
+   every callback. */
+typedef struct llmg_host {
+    void   *user;
+    int64_t  (*unix_ms)(void *user);     /* wall clock, Unix ms: timestamps only; NULL -> 0 */
+    uint64_t (*mono_ms)(void *user);     /* monotonic ms: timeouts, backoff, idle time */
+    void     (*log)(void *user, llmg_log_level level, llmg_str msg);
+} llmg_host;
+
+/* The wall clock of host in Unix ms, 0 when it has none. */
+LLMG_API int64_t llmg_host_unix_ms(const llmg_host *host);
+/* The monotonic clock of host in ms, 0 when it has none. */
+LLMG_API uint64_t llmg_host_mono_ms(const llmg_host *host);
+
+/* A growable byte buffer the library fills and the caller frees with
+   llmg_buf_free and the same allocator. ptr is NUL-terminated when not NULL. */
+typedef struct llmg_buf {
+    char  *ptr;
+    size_t len;
+    size_t cap;
+} llmg_buf;
+
+LLMG_API void llmg_buf_free(llmg_buf *b, const llmg_allocator *a);
+
+/* ================================================================ >>json
+   A strict RFC 8259 tokenizer, navigation over its tokens, and a writer
+   whose output is byte for byte what Ruby's JSON generator makes.
+
+   Two ways in, one state machine under both:
+   - llmg_json_parse: a complete buffer becomes an array of tokens in
+     document order (no copy of the source, no recursion, linear time);
+   - llmg_json_stream: an incremental validator that takes the document in
+     chunks split anywhere and buffers nothing across calls.
+   Strict means: UTF-8 validated (no overlongs, no surrogates, nothing past
+   U+10FFFF), escapes validated, a \u escape of a surrogate must be a high
+   one followed by a low one, no leading zeros, no trailing commas, nothing
+   but whitespace after the document. Nesting is limited by
+   opts.max_depth and the token count by opts.max_tokens.             */
+
+typedef enum llmg_json_type {
+    LLMG_JSON_NONE   = 0,                /* a missing value (lookup failed) */
+    LLMG_JSON_NULL   = 1,
+    LLMG_JSON_FALSE  = 2,
+    LLMG_JSON_TRUE   = 3,
+    LLMG_JSON_NUMBER = 4,
+    LLMG_JSON_STRING = 5,
+    LLMG_JSON_ARRAY  = 6,
+    LLMG_JSON_OBJECT = 7
+} llmg_json_type;
+
+/* Token flags, above the type in llmg_json_tok.type. */
+#define LLMG_JSON_F_ESCAPED  0x10u      /* string: has at least one backslash escape */
+#define LLMG_JSON_F_FLOAT    0x20u      /* number: has a fraction or an exponent */
+#define LLMG_JSON_F_KEY      0x40u      /* string: an object member's name */
+#define LLMG_JSON_TYPE_MASK  0x0Fu
+
+typedef struct llmg_json_tok {
+    uint32_t type;                       /* llmg_json_type | LLMG_JSON_F_* */
+    uint32_t size;                       /* members of an object, elements of an array */
+    uint32_t next;                       /* index of the token after this value's subtree */
+    uint32_t parent;                     /* index of the enclosing container, or UINT32_MAX */
+    size_t   start;                      /* offset of the first byte (a string's opening quote) */
+    size_t   len;                        /* bytes of the lexeme, quotes included */
+} llmg_json_tok;
+
+typedef struct llmg_json_opts {
+    size_t         max_depth;            /* nesting of arrays and objects; 0 -> 512 */
+    size_t         max_tokens;           /* tokens of one document (keys count); 0 -> 16 Mi */
+    llmg_allocator allocator;            /* zero -> default allocator */
+} llmg_json_opts;
+
+LLMG_API llmg_json_opts llmg_json_opts_resolved(const llmg_json_opts *opts);
+
+/* A tokenized document. Zero it (or call llmg_json_doc_init) before the
+   first llmg_json_parse; parsing again reuses the token storage. */
+typedef struct llmg_json_doc {
+    const char    *src;                  /* the parsed bytes (borrowed) */
+    size_t         len;
+    llmg_json_tok *toks;
+    size_t         count;
+    size_t         _cap;
+    llmg_allocator _a;
+} llmg_json_doc;
+
+LLMG_API void llmg_json_doc_init(llmg_json_doc *doc);
+/* Tokenizes src[0..len) as exactly one JSON document.
+   Returns LLMG_OK; LLMG_NEED_MORE when src is a valid but unfinished
+   prefix (err->offset == len); LLMG_E_SYNTAX with the offset of the first
+   offending byte; LLMG_E_LIMIT past max_depth or max_tokens; LLMG_E_NOMEM.
+   On failure doc->count is 0.
+   Ownership: doc borrows src, which must outlive its use of the tokens;
+   the tokens are doc's, freed by llmg_json_doc_free. */
+LLMG_API llmg_status llmg_json_parse(llmg_json_doc *doc, const char *src, size_t len,
+                                     const llmg_json_opts *opts, llmg_error *err);
+LLMG_API void llmg_json_doc_free(llmg_json_doc *doc);
+
+/* The incremental validator. Private fields; memory: max_depth / 8 bytes
+   past 512 levels, nothing below that. */
+typedef struct llmg_json_stream {
+    llmg_json_opts _o;
+    llmg_error     _err;
+    uint64_t       _pos;                 /* stream offset of the next byte */
+    size_t         _depth, _tokens;
+    uint32_t       _hex, _lit_pos, _open; /* _open: token of the innermost open container */
+    unsigned char  _state, _ret, _nhex, _u8_need, _u8_lo, _u8_hi, _lit, _done;
+    unsigned char  _stack_inline[64];    /* container kinds, one bit a level */
+    llmg_buf       _stack;               /* past 512 levels */
+    void          *_doc;                 /* the tokenizer's document, NULL when validating */
+} llmg_json_stream;
+
+LLMG_API llmg_status llmg_json_stream_init(llmg_json_stream *s, const llmg_json_opts *opts,
+                                           llmg_error *err);
+/* Validates the next bytes. Returns LLMG_NEED_MORE while the document may
+   go on, LLMG_OK once a complete document has been seen (more bytes may
+   still follow: only whitespace is accepted), or the sticky error.
+   Ownership: data is read during the call only. */
+LLMG_API llmg_status llmg_json_stream_feed(llmg_json_stream *s, const void *data, size_t len,
+                                           llmg_error *err);
+/* End of input: LLMG_OK when exactly one complete document was fed, else
+   LLMG_E_SYNTAX at the end offset ("json: input ends inside the document"). */
+LLMG_API llmg_status llmg_json_stream_finish(llmg_json_stream *s, llmg_error *err);
+LLMG_API void llmg_json_stream_free(llmg_json_stream *s);
+
+/* A value inside a parsed document: a position in its token array. */
+typedef struct llmg_json_val {
+    const llmg_json_doc *doc;
+    size_t               i;              /* token index; (size_t)-1 for a missing value */
+} llmg_json_val;
+
+typedef struct llmg_json_iter {
+    const llmg_json_doc *doc;
+    size_t               i, left;
+} llmg_json_iter;
+
+/* The document's top value (LLMG_JSON_NONE when it has none). */
+LLMG_API llmg_json_val  llmg_json_root(const llmg_json_doc *doc);
+LLMG_API llmg_json_type llmg_json_typeof(llmg_json_val v);
+/* The member of object obj named key (unescaped bytes; the last one when a
+   name repeats, as most JSON libraries keep it); missing -> NONE. */
+LLMG_API llmg_json_val  llmg_json_get(llmg_json_val obj, llmg_str key);
+LLMG_API llmg_json_val  llmg_json_getc(llmg_json_val obj, const char *key);
+/* Element idx of array arr (linear in idx); missing -> NONE. */
+LLMG_API llmg_json_val  llmg_json_at(llmg_json_val arr, size_t idx);
+/* Members or elements in order: for arrays *key is NONE. */
+LLMG_API llmg_json_iter llmg_json_iter_init(llmg_json_val container);
+LLMG_API int            llmg_json_iter_next(llmg_json_iter *it, llmg_json_val *key,
+                                            llmg_json_val *val);
+/* Number of members or elements, 0 for anything else. */
+LLMG_API size_t         llmg_json_size(llmg_json_val v);
+/* The exact source bytes of any value (a string with its quotes, an object
+   with its braces). Ownership: a view into the parsed source. */
+LLMG_API llmg_str       llmg_json_lexeme(llmg_json_val v);
+/* A string's content without its quotes, when it has no escape: 1 and the
+   view, else 0 (use llmg_json_get_str). Ownership: view into the source. */
+LLMG_API int            llmg_json_str_view(llmg_json_val v, llmg_str *out);
+/* Unescapes a string into buf (cap bytes, a NUL is added when it fits);
+   *need gets the unescaped length. buf == NULL asks for the length only.
+   Returns LLMG_OK, LLMG_E_LIMIT when cap <= length, LLMG_E_ARG for a
+   value that is not a string. */
+LLMG_API llmg_status    llmg_json_get_str(llmg_json_val v, char *buf, size_t cap, size_t *need);
+/* Unescapes a string into out, allocated with a (NULL: default). */
+LLMG_API llmg_status    llmg_json_dup_str(llmg_json_val v, const llmg_allocator *a,
+                                          llmg_buf *out);
+/* 1 when the string value v equals s after unescaping, without copying. */
+LLMG_API int            llmg_json_str_eq(llmg_json_val v, llmg_str s);
+/* 1 for a number written without fraction or exponent. */
+LLMG_API int            llmg_json_is_int(llmg_json_val v);
+/* An integer number that fits int64: LLMG_OK; LLMG_E_LIMIT when it does
+   not fit; LLMG_E_ARG for a float or a non-number. */
+LLMG_API llmg_status    llmg_json_get_int64(llmg_json_val v, int64_t *out);
+/* Any number, correctly rounded to the nearest double: LLMG_OK;
+   LLMG_E_LIMIT when it overflows (*out is then +-infinity); LLMG_E_ARG
+   for a non-number. No strtod: the result does not depend on the locale. */
+LLMG_API llmg_status    llmg_json_get_double(llmg_json_val v, double *out);
+/* true/false: LLMG_OK and *out 1/0; LLMG_E_ARG otherwise. */
+LLMG_API llmg_status    llmg_json_get_bool(llmg_json_val v, int *out);
+LLMG_API int            llmg_json_is_null(llmg_json_val v);
+
+/* The writer: compact JSON in the exact format of Ruby's generator (no
+   whitespace; raw UTF-8; '/' not escaped; \b \f \n \r \t \" \\ escaped,
+   other control characters as \u00xx; integers as integers; doubles as
+   Ruby's Float#to_s: shortest round-trip digits, "1.0", "1.0e+20" from
+   1e16 up, "1.0e-05" below 1e-4). Commas and colons are placed for you;
+   a key must come before each member's value. Errors are sticky. */
+typedef struct llmg_json_writer_opts {
+    size_t         max_depth;            /* 0 -> 512 */
+    size_t         max_bytes;            /* output limit; 0 -> SIZE_MAX */
+    int            replace_invalid_utf8; /* 0: invalid UTF-8 in a string is LLMG_E_SYNTAX;
+                                            1: each maximal invalid subpart becomes U+FFFD,
+                                            as the WHATWG decoder does (lossy) */
+    llmg_allocator allocator;            /* zero -> default allocator */
+} llmg_json_writer_opts;
+
+typedef struct llmg_json_writer {
+    llmg_buf              out;           /* the JSON so far, NUL-terminated */
+    llmg_json_writer_opts _o;
+    llmg_error            _err;
+    llmg_buf              _stack;        /* '{' or '[' per open level */
+    int                   _comma, _key;  /* a value was written / a key waits for its value */
+} llmg_json_writer;
+
+LLMG_API llmg_status llmg_json_writer_init(llmg_json_writer *w, const llmg_json_writer_opts *opts,
+                                           llmg_error *err);
+/* Empties the output and the nesting, keeping the memory. */
+LLMG_API void        llmg_json_writer_reset(llmg_json_writer *w);
+LLMG_API void        llmg_json_writer_free(llmg_json_writer *w);
+/* The output so far. Ownership: valid until the next call on w. */
+LLMG_API llmg_str    llmg_json_writer_str(const llmg_json_writer *w);
+/* The writer's sticky status (LLMG_OK while nothing failed). */
+LLMG_API llmg_status llmg_json_writer_status(const llmg_json_writer *w, llmg_error *err);
+LLMG_API llmg_status llmg_json_write_obj_begin(llmg_json_writer *w);
+LLMG_API llmg_status llmg_json_write_obj_end(llmg_json_writer *w);
+LLMG_API llmg_status llmg_json_write_arr_begin(llmg_json_writer *w);
+LLMG_API llmg_status llmg_json_write_arr_end(llmg_json_writer *w);
+LLMG_API llmg_status llmg_json_write_key(llmg_json_writer *w, llmg_str key);
+LLMG_API llmg_status llmg_json_write_keyc(llmg_json_writer *w, const char *key);
+LLMG_API llmg_status llmg_json_write_str(llmg_json_writer *w, llmg_str s);
+LLMG_API llmg_status llmg_json_write_strc(llmg_json_writer *w, const char *s);
+LLMG_API llmg_status llmg_json_write_int(llmg_json_writer *w, int64_t v);
+/* A finite double in Float#to_s form; NaN and infinities are LLMG_E_ARG
+   (Ruby's generator refuses them too). */
+LLMG_API llmg_status llmg_json_write_double(llmg_json_writer *w, double v);
+LLMG_API llmg_status llmg_json_write_bool(llmg_json_writer *w, int v);
+LLMG_API llmg_status llmg_json_write_null(llmg_json_writer *w);
+/* Embeds already-validated JSON verbatim as one value (not checked). */
+LLMG_API llmg_status llmg_json_write_raw(llmg_json_writer *w, llmg_str json);
+/* Re-emits a parsed value in the writer's format: strings unescaped and
+   escaped again, integers kept (past int64 their lexeme is kept), floats
+   in Float#to_s form; keys in source order, repeated keys kept. */
+LLMG_API llmg_status llmg_json_write_val(llmg_json_writer *w, llmg_json_val v);
+
+/* ================================================================ >>sse
+   Server-sent events framing, following the WHATWG HTML "server-sent
+   events" parsing rules: LF, CR and CRLF line ends (also split across
+   calls), one leading UTF-8 BOM stripped, comments, the fields event, data,
+   id and retry, unknown fields ignored.
+
+   Pull shape: llmg_sse_feed hands in bytes, llmg_sse_next returns events
+   until it says LLMG_NEED_MORE, llmg_sse_finish says the input ended (an
+   unfinished block is discarded, as the rules say).
+
+   Bytes are kept as they are: the framer does not decode UTF-8 (a consumer
+   that needs text decodes it; the JSON layer validates it). */
+
+typedef struct llmg_sse_opts {
+    size_t         max_line_bytes;       /* bytes of one line without its end; 0 -> 64 KiB */
+    size_t         max_event_bytes;      /* bytes of one event's joined data; 0 -> 1 MiB */
+    llmg_allocator allocator;            /* zero -> default allocator */
+} llmg_sse_opts;
+
+typedef struct llmg_sse_event {
+    llmg_str type;                       /* the event field, "message" when none was given */
+    llmg_str data;                       /* data lines joined with LF, no trailing LF */
+    llmg_str id;                         /* the last event ID after this block ("" if none) */
+    uint64_t offset;                     /* stream offset of the block's first line */
+} llmg_sse_event;
+
+/* Private state; read it only through the functions below. */
+typedef struct llmg_sse_parser {
+    llmg_sse_opts  _o;
+    llmg_error     _err;                 /* sticky error */
+    const char    *_in;                  /* borrowed input window */
+    size_t         _in_len, _in_pos;
+    uint64_t       _pos;                 /* stream offset of _in[0] */
+    llmg_buf       _line;                /* a line that spans feeds */
+    llmg_buf       _data;                /* data lines of the block */
+    llmg_buf       _type;                /* event field of the block */
+    llmg_buf       _id;                  /* last event ID */
+    const char    *_view;                /* data still in the window, not copied */
+    size_t         _view_len;
+    uint64_t       _block_start;
+    uint64_t       _retry;
+    size_t         _data_lines;
+    unsigned       _bom;                 /* BOM bytes matched, 3 = decided */
+    int            _in_line, _in_block, _skip_lf, _has_retry, _finished;
+} llmg_sse_parser;
+
+/* Prepares p. Allocates nothing: buffers are made on first use, within
+   max_line_bytes + max_event_bytes plus the longest event name and id.
+   Returns LLMG_OK, or LLMG_E_ARG (a zero allocator under LLMG_NO_MALLOC,
+   an allocator with alloc_fn but no free_fn). */
+LLMG_API llmg_status llmg_sse_init(llmg_sse_parser *p, const llmg_sse_opts *opts,
+                                   llmg_error *err);
+/* The options as p uses them, defaults filled in. */
+LLMG_API llmg_sse_opts llmg_sse_opts_resolved(const llmg_sse_opts *opts);
+/* Back to the start of a stream (last event ID, retry and errors cleared),
+   keeping the buffers it has. */
+LLMG_API void llmg_sse_reset(llmg_sse_parser *p);
+/* Releases the buffers p allocated; p itself is the caller's. */
+LLMG_API void llmg_sse_free(llmg_sse_parser *p);
+/* Hands the next bytes of the stream to p. Call it when llmg_sse_next has
+   returned LLMG_NEED_MORE (or before the first call).
+   Ownership: data is borrowed until llmg_sse_next returns LLMG_NEED_MORE.
+   Returns LLMG_OK; LLMG_E_ARG when the previous bytes are not used up yet
+   or after llmg_sse_finish; the sticky error if there is one. */
+LLMG_API llmg_status llmg_sse_feed(llmg_sse_parser *p, const void *data, size_t len,
+                                   llmg_error *err);
+/* The next complete event: LLMG_OK with *ev filled; LLMG_NEED_MORE when the
+   fed bytes are used up; LLMG_DONE after llmg_sse_finish; LLMG_E_LIMIT when
+   a line or an event's data is over its limit (offset: the first byte
+   past it); LLMG_E_NOMEM.
+   Ownership: the views in *ev are valid until the next call on p. */
+LLMG_API llmg_status llmg_sse_next(llmg_sse_parser *p, llmg_sse_event *ev,
+                                   llmg_error *err);
+/* The input has ended; an unfinished line or block is discarded. Call it
+   when llmg_sse_next has returned LLMG_NEED_MORE. Returns LLMG_OK, or the
+   sticky error. */
+LLMG_API llmg_status llmg_sse_finish(llmg_sse_parser *p, llmg_error *err);
+/* 1 and *ms when a valid retry field was seen (the latest one wins; values
+   past 2^64-1 saturate), else 0. */
+LLMG_API int llmg_sse_retry(const llmg_sse_parser *p, uint64_t *ms);
+/* Stream offset of the next byte p will read. */
+LLMG_API uint64_t llmg_sse_offset(const llmg_sse_parser *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LLMG_H_INCLUDED */
+
+/* ======================================================================== */
+/*                            IMPLEMENTATION                                */
+/* ======================================================================== */
+#if defined(LLM_GATEWAY_IMPLEMENTATION) && !defined(LLMG__IMPLEMENTED)
+#define LLMG__IMPLEMENTED            /* a second instantiation in one TU is a no-op */
+
+/* ================================================================ >>impl-config */
+#include <string.h>
+
+#if defined(LLMG_MALLOC) != defined(LLMG_FREE) || defined(LLMG_MALLOC) != defined(LLMG_REALLOC)
+#  error "llm_gateway.h: define all of LLMG_MALLOC, LLMG_REALLOC, LLMG_FREE, or none of them"
+#endif
+#if !defined(LLMG_MALLOC) && !defined(LLMG_NO_MALLOC)
+#  include <stdlib.h>
+#  define LLMG_MALLOC(n)     malloc(n)
+#  define LLMG_REALLOC(p, n) realloc(p, n)
+#  define LLMG_FREE(p)       free(p)
+#endif
+#ifndef LLMG_ASSERT
+#  include <assert.h>
+#  define LLMG_ASSERT(c) assert(c)
+#endif
+#ifdef LLMG_NO_ERROR_STRINGS
+#  define LLMG__MSG(s) ""
+#else
+#  define LLMG__MSG(s) s
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+#  define LLMG__UNUSED __attribute__((unused))
+#else
+#  define LLMG__UNUSED
+#endif
+#define LLMG__PRIVATE LLMG__UNUSED static
+#define LLMG__DEF(v, d) ((v) != 0 ? (v) : (d))
+
+typedef char llmg__check_u32[sizeof(uint32_t) == 4 ? 1 : -1];
+typedef char llmg__check_u64[sizeof(uint64_t) == 8 ? 1 : -1];
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+LLMG_API uint32_t llmg_version(void) { return (uint32_t)LLMG_VERSION_NUM; }
+
+/* ================================================================ >>impl-base
+   Errors, views, the allocation path and the fixed-buffer allocator.
+   All allocation goes through llmg__alloc/llmg__grow/llmg__free; all size
+   arithmetic that input can influence goes through llmg__size_add.         */
+
+LLMG_API const char *llmg_status_name(llmg_status s)
+{
+    switch (s) {
+#define LLMG__X(name, value, text) case LLMG_##name: return "LLMG_" #name;
+    LLMG__STATUS_LIST(LLMG__X)
+#undef LLMG__X
+    default: return "LLMG_UNKNOWN";
+    }
+}
+
+LLMG_API const char *llmg_status_message(llmg_status s)
+{
+    switch (s) {
+#define LLMG__X(name, value, text) case LLMG_##name: return LLMG__MSG(text);
+    LLMG__STATUS_LIST(LLMG__X)
+#undef LLMG__X
+    default: return LLMG__MSG("unknown status");
+    }
+}
+
+/* Records an error (err may be NULL) and returns its code. */
+LLMG__PRIVATE llmg_status llmg__fail(llmg_error *err, llmg_status code, const char *msg,
+                                     uint64_t offset)
+{
+    if (err) {
+        err->code = code;
+        err->msg = msg;
+        err->offset = offset;
+    }
+    return code;
+}
+
+LLMG__PRIVATE llmg_status llmg__ok(llmg_error *err, llmg_status code)
+{
+    if (err) {
+        err->code = code;
+        err->msg = LLMG__MSG("");
+        err->offset = 0;
+    }
+    return code;
+}
+
+LLMG_API void llmg_locate(const char *text, size_t len, uint64_t offset,
+                          size_t *line, size_t *col)
+{
+    size_t i, n = offset < (uint64_t)len ? (size_t)offset : len;
+    size_t l = 1, c = 1;
+    for (i = 0; i < n; i++) {
+        if (text[i] == '\n') { l++; c = 1; }
+        else c++;
+    }
+    if (line) *line = l;
+    if (col) *col = c;
+}
+
+LLMG_API llmg_str llmg_str_c(const char *s)
+{
+    llmg_str r;
+    r.ptr = s ? s : "";
+    r.len = s ? strlen(s) : 0;
+    return r;
+}
+
+LLMG_API int llmg_str_eq(llmg_str a, llmg_str b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+LLMG__PRIVATE int llmg__size_add(size_t a, size_t b, size_t *out)
+{
+    if (a > (size_t)-1 - b) return 0;
+    *out = a + b;
+    return 1;
+}
+
+LLMG__PRIVATE int llmg__size_mul(size_t a, size_t b, size_t *out)
+{
+    if (b != 0 && a > (size_t)-1 / b) return 0;
+    *out = a * b;
+    return 1;
+}
+
+#ifndef LLMG_NO_MALLOC
+static void *llmg__libc_alloc(void *user, size_t n) { (void)user; return LLMG_MALLOC(n); }
+static void *llmg__libc_realloc(void *user, void *p, size_t o, size_t n)
+{
+    (void)user; (void)o;
+    return LLMG_REALLOC(p, n);
+}
+static void llmg__libc_free(void *user, void *p, size_t n) { (void)user; (void)n; LLMG_FREE(p); }
+#endif
+
+/* The allocator an object keeps: the caller's, or the default one. */
+LLMG__PRIVATE llmg_status llmg__allocator_resolve(const llmg_allocator *in, llmg_allocator *out,
+                                                  llmg_error *err)
+{
+    if (in && (in->alloc_fn || in->free_fn || in->realloc_fn)) {
+        if (!in->alloc_fn || !in->free_fn)
+            return llmg__fail(err, LLMG_E_ARG,
+                              LLMG__MSG("allocator: alloc_fn and free_fn are both required"), 0);
+        *out = *in;
+        return LLMG_OK;
+    }
+#ifdef LLMG_NO_MALLOC
+    memset(out, 0, sizeof *out);
+    return llmg__fail(err, LLMG_E_ARG,
+                      LLMG__MSG("allocator: zero allocator under LLMG_NO_MALLOC; "
+                                "pass llmg_fixed_allocator() or your own"), 0);
+#else
+    out->alloc_fn = llmg__libc_alloc;
+    out->realloc_fn = llmg__libc_realloc;
+    out->free_fn = llmg__libc_free;
+    out->user = NULL;
+    return LLMG_OK;
+#endif
+}
+
+LLMG__PRIVATE void *llmg__alloc(const llmg_allocator *a, size_t n)
+{
+    return a->alloc_fn(a->user, n ? n : 1);
+}
+
+LLMG__PRIVATE void llmg__free(const llmg_allocator *a, void *p, size_t n)
+{
+    if (p) a->free_fn(a->user, p, n ? n : 1);
+}
+
+/* Resizes p from old to n bytes; on failure p is untouched. */
+LLMG__PRIVATE void *llmg__realloc(const llmg_allocator *a, void *p, size_t old, size_t n)
+{
+    void *q;
+    if (!p) return llmg__alloc(a, n);
+    if (a->realloc_fn) return a->realloc_fn(a->user, p, old ? old : 1, n ? n : 1);
+    q = llmg__alloc(a, n);
+    if (!q) return NULL;
+    memcpy(q, p, old < n ? old : n);
+    llmg__free(a, p, old);
+    return q;
+}
+
+/* Makes room for need more bytes plus a NUL, doubling, never past limit
+   bytes of content. Returns LLMG_OK, LLMG_E_LIMIT or LLMG_E_NOMEM. */
+LLMG__PRIVATE llmg_status llmg__buf_reserve(llmg_buf *b, const llmg_allocator *a,
+                                            size_t need, size_t limit)
+{
+    size_t want, cap;
+    char *q;
+    if (!llmg__size_add(b->len, need, &want) || want > limit) return LLMG_E_LIMIT;
+    if (want < b->cap) return LLMG_OK;           /* room for the NUL too */
+    cap = b->cap ? b->cap : 64;
+    while (cap <= want) {
+        if (cap > ((size_t)-1) / 2) { cap = want + 1; break; }
+        cap *= 2;
+    }
+    if (cap > limit + 1 && want + 1 <= limit + 1) cap = limit + 1;
+    q = (char *)llmg__realloc(a, b->ptr, b->cap, cap);
+    if (!q) return LLMG_E_NOMEM;
+    b->ptr = q;
+    b->cap = cap;
+    return LLMG_OK;
+}
+
+LLMG__PRIVATE llmg_status llmg__buf_append(llmg_buf *b, const llmg_allocator *a,
+                                           const void *src, size_t n, size_t limit)
+{
+    llmg_status st = llmg__buf_reserve(b, a, n, limit);
+    if (st != LLMG_OK) return st;
+    if (n) memcpy(b->ptr + b->len, src, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+    return LLMG_OK;
+}
+
+LLMG__PRIVATE void llmg__buf_clear(llmg_buf *b)
+{
+    b->len = 0;
+    if (b->ptr) b->ptr[0] = '\0';
+}
+
+LLMG_API void llmg_buf_free(llmg_buf *b, const llmg_allocator *a)
+{
+    llmg_allocator r;
+    if (!b) return;
+    if (b->ptr && llmg__allocator_resolve(a, &r, NULL) == LLMG_OK)
+        llmg__free(&r, b->ptr, b->cap);
+    b->ptr = NULL;
+    b->len = b->cap = 0;
+}
+
+LLMG_API int64_t llmg_host_unix_ms(const llmg_host *host)
+{
+    return host && host->unix_ms ? host->unix_ms(host->user) : 0;
+}
+
+LLMG_API uint64_t llmg_host_mono_ms(const llmg_host *host)
+{
+    return host && host->mono_ms ? host->mono_ms(host->user) : 0;
+}
+
+/* ---------------------------------------------------------------- fixed-buffer allocator
+   Free blocks form a list ordered by address; each free block stores its
+   own node. Sizes round up to LLMG__FIXED_ALIGN, which holds a node.     */
+#define LLMG__FIXED_ALIGN 16u
+
+typedef struct llmg__fixed_node {
+    size_t                   size;
+    struct llmg__fixed_node *next;
+} llmg__fixed_node;
+
+typedef char llmg__check_fixed_node[sizeof(llmg__fixed_node) <= LLMG__FIXED_ALIGN ? 1 : -1];
+
+static size_t llmg__fixed_round(size_t n)
+{
+    if (n == 0) n = 1;
+    if (n > (size_t)-1 - (LLMG__FIXED_ALIGN - 1)) return 0;
+    return (n + (LLMG__FIXED_ALIGN - 1)) & ~(size_t)(LLMG__FIXED_ALIGN - 1);
+}
+
+LLMG_API void llmg_fixed_init(llmg_fixed *f, void *buf, size_t cap)
+{
+    uintptr_t at = (uintptr_t)buf, aligned;
+    size_t skip;
+    memset(f, 0, sizeof *f);
+    if (!buf) return;
+    aligned = (at + (LLMG__FIXED_ALIGN - 1)) & ~(uintptr_t)(LLMG__FIXED_ALIGN - 1);
+    skip = (size_t)(aligned - at);
+    if (cap < skip + LLMG__FIXED_ALIGN) return;
+    f->_base = (unsigned char *)buf + skip;
+    f->_cap = (cap - skip) & ~(size_t)(LLMG__FIXED_ALIGN - 1);
+    f->_free = f->_base;
+    ((llmg__fixed_node *)f->_free)->size = f->_cap;
+    ((llmg__fixed_node *)f->_free)->next = NULL;
+}
+
+static void *llmg__fixed_alloc(void *user, size_t size)
+{
+    llmg_fixed *f = (llmg_fixed *)user;
+    llmg__fixed_node **link = (llmg__fixed_node **)&f->_free, *n;
+    size_t need = llmg__fixed_round(size);
+    for (n = *link; need && n; link = &n->next, n = n->next) {
+        if (n->size < need) continue;
+        if (n->size - need >= LLMG__FIXED_ALIGN) {
+            llmg__fixed_node *rest = (llmg__fixed_node *)((unsigned char *)n + need);
+            rest->size = n->size - need;
+            rest->next = n->next;
+            *link = rest;
+        } else {
+            need = n->size;
+            *link = n->next;
+        }
+        f->used += need;
+        if (f->used > f->peak) f->peak = f->used;
+        return n;
+    }
+    f->failures++;
+    return NULL;
+}
+
+static void llmg__fixed_free(void *user, void *ptr, size_t size)
+{
+    llmg_fixed *f = (llmg_fixed *)user;
+    llmg__fixed_node **link = (llmg__fixed_node **)&f->_free, *prev = NULL, *n;
+    llmg__fixed_node *b = (llmg__fixed_node *)ptr;
+    size_t sz = llmg__fixed_round(size);
+    if (!ptr) return;
+    LLMG_ASSERT((unsigned char *)ptr >= f->_base && (unsigned char *)ptr < f->_base + f->_cap);
+    while (*link && (unsigned char *)*link < (unsigned char *)b) {
+        prev = *link;
+        link = &(*link)->next;
+    }
+    n = *link;
+    b->size = sz;
+    b->next = n;
+    *link = b;
+    f->used -= sz <= f->used ? sz : f->used;
+    if (n && (unsigned char *)b + b->size == (unsigned char *)n) {
+        b->size += n->size;
+        b->next = n->next;
+    }
+    if (prev && (unsigned char *)prev + prev->size == (unsigned char *)b) {
+        prev->size += b->size;
+        prev->next = b->next;
+    }
+}
+
+static void *llmg__fixed_realloc(void *user, void *ptr, size_t old, size_t size)
+{
+    llmg_fixed *f = (llmg_fixed *)user;
+    size_t have = llmg__fixed_round(old), need = llmg__fixed_round(size);
+    llmg__fixed_node **link = (llmg__fixed_node **)&f->_free, *n;
+    void *q;
+    if (!need) { f->failures++; return NULL; }
+    if (need <= have) {                          /* shrinking gives the tail back */
+        if (need < have) {
+            llmg__fixed_free(user, (unsigned char *)ptr + need, have - need);
+        }
+        return ptr;
+    }
+    for (n = *link; n && (unsigned char *)n < (unsigned char *)ptr + have; link = &n->next, n = n->next) {}
+    if (n && (unsigned char *)n == (unsigned char *)ptr + have && have + n->size >= need) {
+        size_t extra = need - have;               /* grow into the free block after it */
+        if (n->size - extra >= LLMG__FIXED_ALIGN) {
+            llmg__fixed_node *rest = (llmg__fixed_node *)((unsigned char *)n + extra);
+            rest->size = n->size - extra;
+            rest->next = n->next;
+            *link = rest;
+        } else {
+            extra = n->size;
+            *link = n->next;
+        }
+        f->used += extra;
+        if (f->used > f->peak) f->peak = f->used;
+        return ptr;
+    }
+    q = llmg__fixed_alloc(user, size);
+    if (!q) return NULL;
+    memcpy(q, ptr, old);
+    llmg__fixed_free(user, ptr, old);
+    return q;
+}
+
+LLMG_API llmg_allocator llmg_fixed_allocator(llmg_fixed *f)
+{
+    llmg_allocator a;
+    a.alloc_fn = llmg__fixed_alloc;
+    a.realloc_fn = llmg__fixed_realloc;
+    a.free_fn = llmg__fixed_free;
+    a.user = f;
+    return a;
+}
+
+/*@@NUM@@*/
+/* ---- llmg__num: exact double <-> decimal conversion (private) ----------
+ *
+ * Formatting: Burger & Dybvig's free-format algorithm (Steele & White /
+ * Dragon4 in shortest mode) on exact big integers, with a shortcut for
+ * doubles that are integers below 2^53.  Output digits are the shortest
+ * that round-trip and, among those, the closest to the exact value (ties
+ * to an even last digit), i.e. what David Gay's dtoa mode 0 produces.
+ *
+ * Parsing: Clinger's fast path when the significand has at most 19 digits,
+ * fits in 53 bits and the power of ten is exact; otherwise an exact
+ * big-integer quotient/product that yields 62..64 significant bits plus a
+ * sticky bit, rounded half-to-even once.  At most 800 significant digits
+ * are kept; any further nonzero digits become one extra '1' digit, which is
+ * exact for rounding purposes because every halfway point between doubles
+ * has at most 767 significant digits.
+ *
+ * Needs <string.h>, <stdint.h>, <stddef.h>.  IEEE-754 binary64 doubles
+ * with the same byte order as uint64_t are assumed.
+ * ---------------------------------------------------------------------- */
+
+#ifndef LLMG__UNUSED
+#  if defined(__GNUC__) || defined(__clang__)
+#    define LLMG__UNUSED __attribute__((unused))
+#  else
+#    define LLMG__UNUSED
+#  endif
+#endif
+
+/* Buffer sizes callers must provide. */
+#define LLMG__NUM_DOUBLE_MAX 32
+#define LLMG__NUM_INT64_MAX_LEN 21
+
+/* Significant digits kept by the parser before folding the rest into a
+   sticky digit; must be >= 768 for exact rounding. */
+#define LLMG__NUM_MAX_SIG 800
+
+/* Limb capacity of a big integer.  Worst case (see the parser slow path):
+   dividend 801 digits * 2^(63 + bits(5^1125) - bits(D) + 31) is at most
+   2706 bits = 85 limbs, plus one spare limb for the division.  The
+   formatter needs at most 35 limbs. */
+#define LLMG__NUM_BIG_LIMBS 90
+
+/* Test hook: lets a test observe the largest limb count ever used. */
+#ifndef LLMG__NUM_TRACK
+#  define LLMG__NUM_TRACK(n) ((void)0)
+#endif
+
+/* x87 evaluation (FLT_EVAL_METHOD 2) would double-round Clinger's fast
+   path, so it is disabled there. */
+#if defined(__FLT_EVAL_METHOD__)
+#  if __FLT_EVAL_METHOD__ != 0 && __FLT_EVAL_METHOD__ != 1
+#    define LLMG__NUM_NO_FAST_PATH 1
+#  endif
+#endif
+
+typedef struct llmg__num_big {
+    int n;                               /* limbs in use; top limb nonzero */
+    uint32_t d[LLMG__NUM_BIG_LIMBS];     /* little-endian base 2^32 */
+} llmg__num_big;
+
+LLMG__UNUSED static const uint32_t llmg__num_pow5_u32[14] = {
+    1u, 5u, 25u, 125u, 625u, 3125u, 15625u, 78125u, 390625u, 1953125u,
+    9765625u, 48828125u, 244140625u, 1220703125u
+};
+
+LLMG__UNUSED static const uint32_t llmg__num_pow10_u32[10] = {
+    1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u,
+    100000000u, 1000000000u
+};
+
+/* Exactly representable powers of ten for Clinger's fast path. */
+LLMG__UNUSED static const double llmg__num_pow10_dbl[23] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+/* ---------------------------------------------------------------------- */
+/* big integer helpers                                                    */
+
+LLMG__UNUSED static void llmg__num_big_set_u64(llmg__num_big *b, uint64_t v)
+{
+    b->d[0] = (uint32_t)v;
+    b->d[1] = (uint32_t)(v >> 32);
+    b->n = (v >> 32) != 0 ? 2 : (v != 0 ? 1 : 0);
+}
+
+/* b = b * m + add */
+LLMG__UNUSED static void llmg__num_big_muladd(llmg__num_big *b, uint32_t m,
+                                              uint32_t add)
+{
+    uint64_t carry = add;
+    int i;
+    for (i = 0; i < b->n; i++) {
+        uint64_t t = (uint64_t)b->d[i] * m + carry;
+        b->d[i] = (uint32_t)t;
+        carry = t >> 32;
+    }
+    if (carry != 0) {
+        b->d[b->n] = (uint32_t)carry;
+        b->n++;
+        LLMG__NUM_TRACK(b->n);
+    }
+}
+
+LLMG__UNUSED static void llmg__num_big_mul_pow5(llmg__num_big *b, int e)
+{
+    while (e >= 13) {
+        llmg__num_big_muladd(b, 1220703125u, 0u);
+        e -= 13;
+    }
+    if (e > 0)
+        llmg__num_big_muladd(b, llmg__num_pow5_u32[e], 0u);
+}
+
+/* b <<= sh (sh >= 0) */
+LLMG__UNUSED static void llmg__num_big_shl(llmg__num_big *b, int sh)
+{
+    int w = sh >> 5;
+    unsigned bits = (unsigned)sh & 31u;
+    int i;
+    if (b->n == 0 || sh == 0)
+        return;
+    if (bits == 0) {
+        for (i = b->n - 1; i >= 0; i--)
+            b->d[i + w] = b->d[i];
+        b->n += w;
+    } else {
+        uint32_t top = b->d[b->n - 1] >> (32u - bits);
+        for (i = b->n - 1; i > 0; i--)
+            b->d[i + w] = (b->d[i] << bits) | (b->d[i - 1] >> (32u - bits));
+        b->d[w] = b->d[0] << bits;
+        b->n += w;
+        if (top != 0) {
+            b->d[b->n] = top;
+            b->n++;
+        }
+    }
+    for (i = 0; i < w; i++)
+        b->d[i] = 0;
+    LLMG__NUM_TRACK(b->n);
+}
+
+LLMG__UNUSED static int llmg__num_big_cmp(const llmg__num_big *a,
+                                          const llmg__num_big *b)
+{
+    int i;
+    if (a->n != b->n)
+        return a->n > b->n ? 1 : -1;
+    for (i = a->n - 1; i >= 0; i--)
+        if (a->d[i] != b->d[i])
+            return a->d[i] > b->d[i] ? 1 : -1;
+    return 0;
+}
+
+/* Compares a + b with c without modifying them. */
+LLMG__UNUSED static int llmg__num_big_cmp_sum(const llmg__num_big *a,
+                                              const llmg__num_big *b,
+                                              const llmg__num_big *c)
+{
+    uint32_t sum[LLMG__NUM_BIG_LIMBS + 1];
+    const llmg__num_big *lo, *hi;
+    uint64_t carry = 0;
+    int i, n;
+    if (a->n >= b->n) { hi = a; lo = b; } else { hi = b; lo = a; }
+    /* a + b has hi->n or hi->n + 1 limbs; quick reject on sizes */
+    if (hi->n > c->n)
+        return 1;
+    if (hi->n + 1 < c->n)
+        return -1;
+    for (i = 0; i < lo->n; i++) {
+        uint64_t t = (uint64_t)hi->d[i] + lo->d[i] + carry;
+        sum[i] = (uint32_t)t;
+        carry = t >> 32;
+    }
+    for (; i < hi->n; i++) {
+        uint64_t t = (uint64_t)hi->d[i] + carry;
+        sum[i] = (uint32_t)t;
+        carry = t >> 32;
+    }
+    n = hi->n;
+    if (carry != 0)
+        sum[n++] = (uint32_t)carry;
+    if (n != c->n)
+        return n > c->n ? 1 : -1;
+    for (i = n - 1; i >= 0; i--)
+        if (sum[i] != c->d[i])
+            return sum[i] > c->d[i] ? 1 : -1;
+    return 0;
+}
+
+/* a -= q * b, requires a >= q * b; q small. */
+LLMG__UNUSED static void llmg__num_big_submul(llmg__num_big *a,
+                                              const llmg__num_big *b,
+                                              uint32_t q)
+{
+    uint64_t carry = 0, borrow = 0;
+    int i;
+    for (i = 0; i < b->n; i++) {
+        uint64_t p = (uint64_t)b->d[i] * q + carry;
+        uint64_t t = (uint64_t)a->d[i] - (p & 0xFFFFFFFFu) - borrow;
+        carry = p >> 32;
+        a->d[i] = (uint32_t)t;
+        borrow = t >> 63;
+    }
+    borrow += carry;
+    for (; borrow != 0 && i < a->n; i++) {
+        uint64_t t = (uint64_t)a->d[i] - borrow;
+        a->d[i] = (uint32_t)t;
+        borrow = t >> 63;
+    }
+    while (a->n > 0 && a->d[a->n - 1] == 0)
+        a->n--;
+}
+
+LLMG__UNUSED static int llmg__num_bitlen64(uint64_t v)
+{
+    int n = 0;
+    while (v >= 0x10000u) { v >>= 16; n += 16; }
+    while (v != 0) { v >>= 1; n++; }
+    return n;
+}
+
+LLMG__UNUSED static int llmg__num_big_bitlen(const llmg__num_big *b)
+{
+    if (b->n == 0)
+        return 0;
+    return (b->n - 1) * 32 + llmg__num_bitlen64(b->d[b->n - 1]);
+}
+
+/* floor(b / 2^sh) truncated to 64 bits; callers guarantee it fits. */
+LLMG__UNUSED static uint64_t llmg__num_big_shr64(const llmg__num_big *b, int sh)
+{
+    int w = sh >> 5, i;
+    unsigned bits = (unsigned)sh & 31u;
+    uint64_t r = 0;
+    /* gather up to three limbs starting at limb w */
+    for (i = 2; i >= 0; i--) {
+        uint64_t limb = (w + i < b->n) ? b->d[w + i] : 0u;
+        if (i == 2)
+            r = bits != 0 ? (limb << (64u - bits)) : 0u;
+        else if (i == 1)
+            r |= bits != 0 ? (limb << (32u - bits)) : (limb << 32);
+        else
+            r |= limb >> bits;
+    }
+    return r;
+}
+
+/* Knuth's algorithm D specialised to a quotient below 2^64.
+   a: dividend, replaced by the remainder; b: divisor with at least two
+   limbs and the top bit of its top limb set; requires a < b * 2^64.
+   *nonzero_rem receives whether the remainder is nonzero. */
+LLMG__UNUSED static uint64_t llmg__num_big_div64(llmg__num_big *a,
+                                                 const llmg__num_big *b,
+                                                 int *nonzero_rem)
+{
+    uint32_t qd[3] = {0u, 0u, 0u};
+    uint32_t *u = a->d;
+    const uint32_t *v = b->d;
+    int nb = b->n, m = a->n - b->n, j, i;
+    if (m < 0) {
+        *nonzero_rem = a->n != 0;
+        return 0;
+    }
+    if (m > 2)
+        m = 2; /* cannot happen when a < b * 2^64 */
+    u[a->n] = 0; /* spare limb, guaranteed by LLMG__NUM_BIG_LIMBS */
+    LLMG__NUM_TRACK(a->n + 1);
+    for (j = m; j >= 0; j--) {
+        uint64_t num = ((uint64_t)u[j + nb] << 32) | u[j + nb - 1];
+        uint64_t qhat = num / v[nb - 1];
+        uint64_t rhat = num % v[nb - 1];
+        uint64_t carry = 0, borrow = 0, t;
+        while (qhat > 0xFFFFFFFFu ||
+               qhat * v[nb - 2] > ((rhat << 32) | u[j + nb - 2])) {
+            qhat--;
+            rhat += v[nb - 1];
+            if (rhat > 0xFFFFFFFFu)
+                break;
+        }
+        for (i = 0; i < nb; i++) {
+            uint64_t p = qhat * v[i] + carry;
+            carry = p >> 32;
+            t = (uint64_t)u[i + j] - (p & 0xFFFFFFFFu) - borrow;
+            u[i + j] = (uint32_t)t;
+            borrow = t >> 63;
+        }
+        t = (uint64_t)u[j + nb] - carry - borrow;
+        u[j + nb] = (uint32_t)t;
+        if ((t >> 63) != 0) {
+            /* qhat was one too large: add the divisor back */
+            uint64_t c = 0;
+            qhat--;
+            for (i = 0; i < nb; i++) {
+                uint64_t s2 = (uint64_t)u[i + j] + v[i] + c;
+                u[i + j] = (uint32_t)s2;
+                c = s2 >> 32;
+            }
+            u[j + nb] = (uint32_t)(u[j + nb] + c);
+        }
+        qd[j] = (uint32_t)qhat;
+    }
+    a->n = nb;
+    while (a->n > 0 && a->d[a->n - 1] == 0)
+        a->n--;
+    *nonzero_rem = a->n != 0;
+    return ((uint64_t)qd[1] << 32) | qd[0];
+}
+
+/* floor(e * log10(2)) for |e| <= 1200 (checked exhaustively offline);
+   written without right-shifting negative numbers. */
+LLMG__UNUSED static int llmg__num_floor_log10_pow2(int e)
+{
+    int64_t p = (int64_t)e * 1292913986;
+    if (p >= 0)
+        return (int)(p / 4294967296LL);
+    return -(int)((-p + 4294967295LL) / 4294967296LL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* formatting                                                             */
+
+/* Shortest round-trip digits of mant * 2^e (mant > 0).  Writes the digits
+   (no trailing zeros) to dig, returns their count and sets *decpt so that
+   the value is 0.DIGITS * 10^decpt.  `asym` says the gap below is half the
+   gap above (normalised power of two).
+   Stack: four big integers (4 * 364 bytes) plus cmp_sum's 364-byte
+   scratch, about 2 KiB in total. */
+LLMG__UNUSED static int llmg__num_dragon4(uint64_t mant, int e, int asym,
+                                          char *dig, int *decpt)
+{
+    llmg__num_big r, s, mp, mm_store;
+    llmg__num_big *mm;
+    int even = (mant & 1u) == 0;
+    int k, nd = 0, sbits, shift;
+    uint64_t s64;
+
+    /* v = r / s, upper gap mp / s, lower gap mm / s (gaps are half ulps) */
+    if (e >= 0) {
+        llmg__num_big_set_u64(&r, mant);
+        llmg__num_big_shl(&r, e + 1 + asym);
+        llmg__num_big_set_u64(&s, asym ? 4u : 2u);
+        llmg__num_big_set_u64(&mp, 1u);
+        llmg__num_big_shl(&mp, e + asym);
+    } else {
+        llmg__num_big_set_u64(&r, mant << (1 + asym));
+        llmg__num_big_set_u64(&s, 1u);
+        llmg__num_big_shl(&s, 1 - e + asym);
+        llmg__num_big_set_u64(&mp, asym ? 2u : 1u);
+    }
+
+    /* k = floor(log10(2^floor(log2 v))) + 1 never exceeds the decimal
+       exponent of v and is at most two below the final one. */
+    k = llmg__num_floor_log10_pow2(e + llmg__num_bitlen64(mant) - 1) + 1;
+    if (k >= 0) {
+        llmg__num_big_mul_pow5(&s, k);
+        llmg__num_big_shl(&s, k);
+    } else {
+        llmg__num_big_mul_pow5(&r, -k);
+        llmg__num_big_shl(&r, -k);
+        llmg__num_big_mul_pow5(&mp, -k);
+        llmg__num_big_shl(&mp, -k);
+    }
+    if (asym) {
+        /* lower gap is half the upper gap; mp is even here */
+        mm_store = mp;
+        mm = &mm_store;
+        {
+            int i;
+            uint32_t carry = 0;
+            for (i = mm->n - 1; i >= 0; i--) {
+                uint32_t x = mm->d[i];
+                mm->d[i] = (x >> 1) | carry;
+                carry = (x & 1u) << 31;
+            }
+            while (mm->n > 0 && mm->d[mm->n - 1] == 0)
+                mm->n--;
+        }
+    } else {
+        mm = &mp;
+    }
+
+    /* Raise k until the upper end of the rounding interval is below 10^k
+       (or at it, when that end is itself excluded). */
+    for (;;) {
+        int c = llmg__num_big_cmp_sum(&r, &mp, &s);
+        if (even ? c >= 0 : c > 0) {
+            llmg__num_big_muladd(&s, 10u, 0u);
+            k++;
+        } else {
+            break;
+        }
+    }
+
+    /* s is fixed from here on: precompute its top 60 bits so each digit
+       costs one 64-bit division plus at most one correction. */
+    sbits = llmg__num_big_bitlen(&s);
+    shift = sbits > 60 ? sbits - 60 : 0;
+    s64 = llmg__num_big_shr64(&s, shift);
+
+    for (;;) {
+        uint64_t r64, q;
+        int tc1, tc2, c;
+        llmg__num_big_muladd(&r, 10u, 0u);
+        llmg__num_big_muladd(&mp, 10u, 0u);
+        if (mm != &mp)
+            llmg__num_big_muladd(mm, 10u, 0u);
+        r64 = llmg__num_big_shr64(&r, shift);
+        q = r64 / (shift != 0 ? s64 + 1u : s64);
+        if (q > 9u)
+            q = 9u; /* cannot happen since r < 10 s */
+        if (q != 0)
+            llmg__num_big_submul(&r, &s, (uint32_t)q);
+        if (llmg__num_big_cmp(&r, &s) >= 0) {
+            llmg__num_big_submul(&r, &s, 1u);
+            q++;
+        }
+        c = llmg__num_big_cmp(&r, mm);
+        tc1 = even ? c <= 0 : c < 0;
+        c = llmg__num_big_cmp_sum(&r, &mp, &s);
+        tc2 = even ? c >= 0 : c > 0;
+        if (!tc1 && !tc2 && nd < 19) {
+            dig[nd++] = (char)('0' + (int)q);
+            continue;
+        }
+        if (tc1 && tc2) {
+            /* both neighbours round-trip: take the closer, ties to even */
+            llmg__num_big tw = r;
+            llmg__num_big_shl(&tw, 1);
+            c = llmg__num_big_cmp(&tw, &s);
+            if (c > 0 || (c == 0 && (q & 1u) != 0))
+                q++;
+        } else if (tc2) {
+            q++;
+        }
+        /* q + 1 <= 9 here: otherwise the previous prefix plus one unit
+           would already have been inside the interval */
+        dig[nd++] = (char)('0' + (int)q);
+        break;
+    }
+    while (nd > 1 && dig[nd - 1] == '0')
+        nd--;
+    *decpt = k;
+    return nd;
+}
+
+/* Shortest digits of a positive finite double given its fields. */
+LLMG__UNUSED static int llmg__num_shortest(uint32_t biased, uint64_t frac,
+                                           char *dig, int *decpt)
+{
+    uint64_t mant;
+    int e;
+    if (biased == 0) {
+        mant = frac;
+        e = -1074;
+    } else {
+        mant = frac | ((uint64_t)1 << 52);
+        e = (int)biased - 1075;
+    }
+    /* Integers below 2^53: their gap is at most 1/2, so no other decimal
+       with as few digits is in range; the digits are the integer's own. */
+    if (e < 0 && e >= -52 && (mant & (((uint64_t)1 << -e) - 1u)) == 0) {
+        uint64_t iv = mant >> -e;
+        char tmp[20];
+        int n = 0, i, z;
+        while (iv != 0) {
+            tmp[n++] = (char)('0' + (int)(iv % 10u));
+            iv /= 10u;
+        }
+        *decpt = n;
+        z = 0;
+        while (z < n - 1 && tmp[z] == '0')
+            z++;
+        for (i = 0; i < n - z; i++)
+            dig[i] = tmp[n - 1 - i];
+        return n - z;
+    }
+    return llmg__num_dragon4(mant, e, (frac == 0 && biased > 1) ? 1 : 0,
+                             dig, decpt);
+}
+
+/* Ruby's Float#to_s.  buf needs LLMG__NUM_DOUBLE_MAX bytes; the longest
+   output is 24 characters ("-1.2345678901234567e-308").  A NUL is
+   written after the text.  v must be finite. */
+LLMG__UNUSED static size_t llmg__num_format_double(double v, char *buf)
+{
+    uint64_t bits;
+    uint32_t biased;
+    uint64_t frac;
+    char dig[24] = { 0 };   /* set by llmg__num_shortest; zeroed to quiet -O2 flow analysis */
+    int nd, decpt, i;
+    char *p = buf;
+
+    memcpy(&bits, &v, sizeof bits);
+    biased = (uint32_t)(bits >> 52) & 0x7FFu;
+    frac = bits & 0xFFFFFFFFFFFFFull;
+    if ((bits >> 63) != 0)
+        *p++ = '-';
+    if (biased == 0 && frac == 0) {
+        memcpy(p, "0.0", 4);
+        return (size_t)(p - buf) + 3u;
+    }
+    nd = llmg__num_shortest(biased, frac, dig, &decpt);
+
+    if (decpt > 0 && decpt <= 16) {
+        if (nd <= decpt) {
+            memcpy(p, dig, (size_t)nd);
+            p += nd;
+            for (i = nd; i < decpt; i++)
+                *p++ = '0';
+            *p++ = '.';
+            *p++ = '0';
+        } else {
+            memcpy(p, dig, (size_t)decpt);
+            p += decpt;
+            *p++ = '.';
+            memcpy(p, dig + decpt, (size_t)(nd - decpt));
+            p += nd - decpt;
+        }
+    } else if (decpt > -4 && decpt <= 0) {
+        *p++ = '0';
+        *p++ = '.';
+        for (i = 0; i < -decpt; i++)
+            *p++ = '0';
+        memcpy(p, dig, (size_t)nd);
+        p += nd;
+    } else {
+        int x = decpt - 1;
+        *p++ = dig[0];
+        *p++ = '.';
+        if (nd > 1) {
+            memcpy(p, dig + 1, (size_t)(nd - 1));
+            p += nd - 1;
+        } else {
+            *p++ = '0';
+        }
+        *p++ = 'e';
+        if (x < 0) {
+            *p++ = '-';
+            x = -x;
+        } else {
+            *p++ = '+';
+        }
+        if (x >= 100) {
+            *p++ = (char)('0' + x / 100);
+            x %= 100;
+        }
+        *p++ = (char)('0' + x / 10);
+        *p++ = (char)('0' + x % 10);
+    }
+    *p = '\0';
+    return (size_t)(p - buf);
+}
+
+/* ---------------------------------------------------------------------- */
+/* parsing                                                                */
+
+/* Rounds (q + f) * 2^bexp to a double, where 0 <= f < 1 and f != 0 iff
+   sticky; q has at least 54 significant bits or no bits below them.
+   Returns 1 on overflow. */
+LLMG__UNUSED static int llmg__num_round_pack(uint64_t q, int bexp, int sticky,
+                                             int neg, double *out)
+{
+    uint64_t m, bits;
+    int t = llmg__num_bitlen64(q);
+    int e2 = t - 1 + bexp; /* floor(log2(value)) */
+    int lsb, drop;
+    if (q == 0) {
+        m = 0;
+        lsb = -1074;
+    } else {
+        if (e2 > 1023)
+            goto overflow;
+        lsb = e2 - 52 < -1074 ? -1074 : e2 - 52;
+        drop = lsb - bexp;
+        if (drop <= 0) {
+            m = q << -drop;
+        } else if (drop > 64) {
+            m = 0; /* below a quarter of the smallest subnormal */
+        } else {
+            uint64_t rem, half;
+            int up;
+            if (drop == 64) {
+                m = 0;
+                rem = q;
+            } else {
+                m = q >> drop;
+                rem = q & (((uint64_t)1 << drop) - 1u);
+            }
+            half = (uint64_t)1 << (drop - 1);
+            up = rem > half || (rem == half && (sticky || (m & 1u) != 0));
+            if (up)
+                m++;
+            if (m == ((uint64_t)1 << 53)) {
+                m >>= 1;
+                lsb++;
+            }
+        }
+        if (lsb + 52 > 1023)
+            goto overflow;
+    }
+    if (m >= ((uint64_t)1 << 52))
+        bits = ((uint64_t)(lsb + 52 + 1023) << 52) | (m & 0xFFFFFFFFFFFFFull);
+    else
+        bits = m;
+    if (neg)
+        bits |= (uint64_t)1 << 63;
+    memcpy(out, &bits, sizeof bits);
+    return 0;
+overflow:
+    bits = (uint64_t)0x7FF << 52;
+    if (neg)
+        bits |= (uint64_t)1 << 63;
+    memcpy(out, &bits, sizeof bits);
+    return 1;
+}
+
+/* Exact conversion of D * 10^e10, where D is given by `m` significant
+   digits starting at s[pos] (a '.' is skipped) optionally followed by one
+   extra '1' digit (`extra_one`).  Stack: two big integers, about 750
+   bytes. */
+LLMG__UNUSED static int llmg__num_parse_slow(const char *s, size_t pos,
+                                             size_t m, int extra_one,
+                                             int64_t decpt, int neg,
+                                             double *out)
+{
+    llmg__num_big a, b;
+    uint32_t chunk = 0;
+    int cnt = 0, e10, sticky = 0, bexp;
+    uint64_t q;
+    size_t left = m;
+
+    a.n = 0;
+    while (left != 0) {
+        char c = s[pos++];
+        if (c < '0' || c > '9')
+            continue;
+        chunk = chunk * 10u + (uint32_t)(c - '0');
+        cnt++;
+        left--;
+        if (cnt == 9) {
+            llmg__num_big_muladd(&a, 1000000000u, chunk);
+            chunk = 0;
+            cnt = 0;
+        }
+    }
+    if (extra_one) {
+        chunk = chunk * 10u + 1u;
+        cnt++;
+    }
+    if (cnt != 0)
+        llmg__num_big_muladd(&a, llmg__num_pow10_u32[cnt], chunk);
+    /* m <= 801 and -324 < decpt < 310, so this fits easily */
+    e10 = (int)(decpt - (int64_t)(m + (size_t)extra_one));
+
+    if (e10 >= 0) {
+        int nb;
+        llmg__num_big_mul_pow5(&a, e10);
+        nb = llmg__num_big_bitlen(&a);
+        if (nb > 64) {
+            int sh = nb - 64, i;
+            q = llmg__num_big_shr64(&a, sh);
+            for (i = 0; i < (sh >> 5) && !sticky; i++)
+                sticky = a.d[i] != 0;
+            if (!sticky && (sh & 31) != 0)
+                sticky = (a.d[sh >> 5] & ((1u << (sh & 31)) - 1u)) != 0;
+            bexp = e10 + sh;
+        } else {
+            q = llmg__num_big_shr64(&a, 0) << (64 - nb);
+            bexp = e10 - (64 - nb);
+        }
+    } else {
+        int bd, bp, sh, za, zb;
+        llmg__num_big_set_u64(&b, 1u);
+        llmg__num_big_mul_pow5(&b, -e10);
+        bd = llmg__num_big_bitlen(&a);
+        bp = llmg__num_big_bitlen(&b);
+        /* quotient D * 2^sh / 5^-e10 lies in (2^62, 2^64) */
+        sh = 63 + bp - bd;
+        zb = sh < 0 ? -sh : 0;
+        zb += (32 - (bp + zb) % 32) % 32; /* normalise the divisor */
+        if (bp + zb <= 32)
+            zb += 32; /* division needs a divisor of two limbs or more */
+        za = zb + sh;
+        llmg__num_big_shl(&a, za);
+        llmg__num_big_shl(&b, zb);
+        q = llmg__num_big_div64(&a, &b, &sticky);
+        bexp = e10 - sh;
+    }
+    return llmg__num_round_pack(q, bexp, sticky, neg, out);
+}
+
+/* Correctly rounded JSON number lexeme -> double.  Returns 1 on overflow
+   (*out = +-inf), else 0.  Linear time, fixed memory (about 1 KiB of
+   stack in the slow path). */
+LLMG__UNUSED static int llmg__num_parse_double(const char *s, size_t len,
+                                               double *out)
+{
+    size_t i = 0, int_beg, int_end, frac_beg, frac_end;
+    size_t first = 0, last = 0, n, j;
+    int neg = 0, found = 0;
+    int64_t ev = 0, decpt;
+    uint64_t bits;
+
+    if (i < len && s[i] == '-') {
+        neg = 1;
+        i++;
+    }
+    int_beg = i;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    int_end = i;
+    frac_beg = frac_end = i;
+    if (i < len && s[i] == '.') {
+        i++;
+        frac_beg = i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        frac_end = i;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        int eneg = 0;
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-')) {
+            eneg = s[i] == '-';
+            i++;
+        }
+        /* saturate: beyond 10^17 the result is 0 or inf for any input
+           that fits in memory */
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            if (ev < 100000000000000000LL)
+                ev = ev * 10 + (s[i] - '0');
+            i++;
+        }
+        if (eneg)
+            ev = -ev;
+    }
+
+    /* first and last nonzero digit; decpt places the point before the
+       first one: value = 0.d1d2... * 10^decpt */
+    for (j = int_beg; j < int_end; j++)
+        if (s[j] != '0') {
+            first = j;
+            found = 1;
+            break;
+        }
+    if (found) {
+        decpt = (int64_t)(int_end - first);
+    } else {
+        for (j = frac_beg; j < frac_end; j++)
+            if (s[j] != '0') {
+                first = j;
+                found = 1;
+                break;
+            }
+        decpt = -(int64_t)(j - frac_beg);
+    }
+    if (!found) {
+        bits = neg ? (uint64_t)1 << 63 : 0u;
+        memcpy(out, &bits, sizeof bits);
+        return 0;
+    }
+    for (j = frac_end; j > frac_beg; j--)
+        if (s[j - 1] != '0')
+            break;
+    if (j > frac_beg) {
+        last = j - 1;
+    } else {
+        for (j = int_end; j > int_beg; j--)
+            if (s[j - 1] != '0')
+                break;
+        last = j - 1;
+    }
+    /* digits from first to last, not counting a '.' between them */
+    n = last - first + 1;
+    if (first < int_end && last >= frac_beg && frac_beg > int_end)
+        n--;
+    decpt += ev;
+
+#ifndef LLMG__NUM_NO_FAST_PATH
+    if (n <= 19) {
+        uint64_t w = 0;
+        int64_t e10 = decpt - (int64_t)n;
+        for (j = first; j <= last; j++)
+            if (s[j] != '.')
+                w = w * 10u + (uint64_t)(s[j] - '0');
+        if (w <= ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22 + 15) {
+            double d;
+            int ok = 1;
+            if (e10 > 22) {
+                /* move the excess power into w when that stays exact */
+                int x = (int)e10 - 22;
+                while (x-- > 0 && ok) {
+                    w *= 10u;
+                    ok = w <= ((uint64_t)1 << 53);
+                }
+                e10 = 22;
+            }
+            if (ok) {
+                d = (double)w;
+                if (e10 >= 0)
+                    d *= llmg__num_pow10_dbl[e10];
+                else
+                    d /= llmg__num_pow10_dbl[-e10];
+                if (neg)
+                    d = -d;
+                *out = d;
+                return 0;
+            }
+        }
+    }
+#endif
+    if (decpt >= 310) {
+        /* value >= 10^309 */
+        return llmg__num_round_pack(1u, 2000, 0, neg, out);
+    }
+    if (decpt <= -324) {
+        /* value < 10^-324, below half the smallest subnormal */
+        return llmg__num_round_pack(0u, 0, 0, neg, out);
+    }
+    if (n > LLMG__NUM_MAX_SIG)
+        return llmg__num_parse_slow(s, first, LLMG__NUM_MAX_SIG, 1, decpt,
+                                    neg, out);
+    return llmg__num_parse_slow(s, first, n, 0, decpt, neg, out);
+}
+
+/* ---------------------------------------------------------------------- */
+/* int64                                                                  */
+
+/* Integer lexeme -> int64.  Returns 0 when it does not fit or is not a
+   plain integer. */
+LLMG__UNUSED static int llmg__num_parse_int64(const char *s, size_t len,
+                                              int64_t *out)
+{
+    size_t i = 0;
+    int neg = 0;
+    uint64_t acc = 0, limit;
+    if (i < len && s[i] == '-') {
+        neg = 1;
+        i++;
+    }
+    if (i == len)
+        return 0;
+    limit = neg ? (uint64_t)1 << 63 : ((uint64_t)1 << 63) - 1u;
+    for (; i < len; i++) {
+        unsigned dgt;
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        dgt = (unsigned)(s[i] - '0');
+        if (acc > (limit - dgt) / 10u)
+            return 0;
+        acc = acc * 10u + dgt;
+    }
+    if (neg) {
+        /* -(acc) without overflowing when acc == 2^63 */
+        *out = acc == 0 ? 0 : -(int64_t)(acc - 1u) - 1;
+    } else {
+        *out = (int64_t)acc;
+    }
+    return 1;
+}
+
+/* int64 -> decimal; buf needs LLMG__NUM_INT64_MAX_LEN (21) bytes.  No NUL
+   is written. */
+LLMG__UNUSED static size_t llmg__num_format_int64(int64_t v, char *buf)
+{
+    char tmp[20];
+    uint64_t u = (uint64_t)v;
+    size_t n = 0, i = 0, k;
+    if (v < 0) {
+        buf[i++] = '-';
+        u = 0u - u;
+    }
+    do {
+        tmp[n++] = (char)('0' + (int)(u % 10u));
+        u /= 10u;
+    } while (u != 0);
+    for (k = 0; k < n; k++)
+        buf[i + k] = tmp[n - 1 - k];
+    return i + n;
+}
+/*@@NUMEND@@*/
+/* ================================================================ >>impl-json
+   One byte-driven state machine (llmg__json_run) validates every document;
+   llmg_json_parse runs it over a whole buffer with a document attached, so
+   the same code records tokens. Invariants: the machine never looks back
+   at earlier bytes, so chunking cannot change a verdict; a container's
+   token keeps its parent index while open; strings are scanned in runs.
+   Memory: the token array (max_tokens * sizeof(llmg_json_tok)) and a bit
+   stack of max_depth bits (inline up to 512 levels).                     */
+
+/* UTF-8 lead byte: how many continuation bytes follow and the range of the
+   first one (the WHATWG decoder's bounds, which exclude overlongs,
+   surrogates and code points past U+10FFFF). 0 for a byte that cannot
+   start a sequence. */
+static int llmg__utf8_lead(unsigned c, unsigned char *need, unsigned char *lo, unsigned char *hi)
+{
+    *lo = 0x80; *hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) { *need = 1; return 1; }
+    if (c >= 0xE0 && c <= 0xEF) {
+        *need = 2;
+        if (c == 0xE0) *lo = 0xA0;
+        if (c == 0xED) *hi = 0x9F;
+        return 1;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        *need = 3;
+        if (c == 0xF0) *lo = 0x90;
+        if (c == 0xF4) *hi = 0x8F;
+        return 1;
+    }
+    return 0;
+}
+
+/* The sequence at s (n bytes, s[0] >= 0x80): its length when valid; minus
+   the length of its maximal invalid subpart (what one U+FFFD replaces);
+   0 when s ends inside a sequence that is valid so far. */
+static int llmg__utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char need, lo, hi;
+    size_t k;
+    if (!llmg__utf8_lead(s[0], &need, &lo, &hi)) return -1;
+    for (k = 1; k <= need; k++) {
+        if (k >= n) return 0;
+        if (s[k] < lo || s[k] > hi) return -(int)k;
+        lo = 0x80; hi = 0xBF;
+    }
+    return (int)need + 1;
+}
+
+enum llmg__json_state {
+    LLMG__J_VALUE, LLMG__J_VALUE_OR_CLOSE, LLMG__J_KEY, LLMG__J_KEY_OR_CLOSE,
+    LLMG__J_COLON, LLMG__J_AFTER, LLMG__J_END,
+    LLMG__J_STR, LLMG__J_ESC, LLMG__J_HEX, LLMG__J_LOW_BS, LLMG__J_LOW_U, LLMG__J_UTF8,
+    LLMG__J_MINUS, LLMG__J_ZERO, LLMG__J_INT, LLMG__J_DOT, LLMG__J_FRAC,
+    LLMG__J_E, LLMG__J_ESIGN, LLMG__J_EXP, LLMG__J_LIT
+};
+
+/* _ret while in a string: what it is */
+#define LLMG__J_RET_VALUE 0u
+#define LLMG__J_RET_KEY   1u
+#define LLMG__J_LOW_FLAG  2u             /* a low surrogate escape must follow */
+
+static const char *const llmg__json_lits[3] = { "true", "false", "null" };
+static const unsigned char llmg__json_lit_len[3] = { 4, 5, 4 };
+static const llmg_json_type llmg__json_lit_type[3] = {
+    LLMG_JSON_TRUE, LLMG_JSON_FALSE, LLMG_JSON_NULL
+};
+
+/* 1 for a byte a string may hold as it is: printable ASCII but '"' '\\'. */
+static const unsigned char llmg__json_plain[256] = {
+    0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+    1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,0,1,1,1,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
+};
+
+LLMG_API llmg_json_opts llmg_json_opts_resolved(const llmg_json_opts *in)
+{
+    llmg_json_opts o;
+    if (in) o = *in; else memset(&o, 0, sizeof o);
+    o.max_depth  = LLMG__DEF(o.max_depth, (size_t)512);
+    o.max_tokens = LLMG__DEF(o.max_tokens, (size_t)16 * 1024 * 1024);
+    if (o.max_tokens > (size_t)UINT32_MAX - 1) o.max_tokens = (size_t)UINT32_MAX - 1;
+    return o;
+}
+
+static llmg_status llmg__json_fail(llmg_json_stream *s, llmg_status code, const char *msg,
+                                   uint64_t at)
+{
+    s->_err.code = code;
+    s->_err.msg = msg;
+    s->_err.offset = at;
+    return code;
+}
+
+static unsigned char *llmg__json_stack(llmg_json_stream *s)
+{
+    return s->_stack.ptr ? (unsigned char *)s->_stack.ptr : s->_stack_inline;
+}
+
+/* Opens a container (1 object, 0 array); checks max_depth. */
+static llmg_status llmg__json_push(llmg_json_stream *s, unsigned obj, uint64_t at)
+{
+    size_t d = s->_depth, bytes = d / 8 + 1;
+    unsigned char *st;
+    if (d >= s->_o.max_depth)
+        return llmg__json_fail(s, LLMG_E_LIMIT,
+                               LLMG__MSG("json: nesting deeper than opts.max_depth"), at);
+    if (bytes > sizeof s->_stack_inline && bytes > s->_stack.len) {
+        size_t old = s->_stack.ptr ? s->_stack.len : sizeof s->_stack_inline;
+        size_t want = old * 2;
+        if (llmg__buf_reserve(&s->_stack, &s->_o.allocator, want - s->_stack.len,
+                              (size_t)-1 / 2) != LLMG_OK)
+            return llmg__json_fail(s, LLMG_E_NOMEM,
+                                   LLMG__MSG("json: out of memory for the nesting stack"), at);
+        if (s->_stack.len == 0) memcpy(s->_stack.ptr, s->_stack_inline, sizeof s->_stack_inline);
+        s->_stack.len = want;
+    }
+    st = llmg__json_stack(s);
+    if (obj) st[d / 8] = (unsigned char)(st[d / 8] | (1u << (d % 8)));
+    else     st[d / 8] = (unsigned char)(st[d / 8] & ~(1u << (d % 8)));
+    s->_depth = d + 1;
+    return LLMG_OK;
+}
+
+static unsigned llmg__json_top_is_obj(llmg_json_stream *s)
+{
+    size_t d = s->_depth - 1;
+    return ((unsigned)llmg__json_stack(s)[d / 8] >> (d % 8)) & 1u;
+}
+
+/* Records the start of a token when a document is attached. */
+static llmg_status llmg__json_tok_begin(llmg_json_stream *s, uint32_t type, uint64_t at)
+{
+    llmg_json_doc *doc = (llmg_json_doc *)s->_doc;
+    llmg_json_tok *t;
+    uint32_t parent;
+    if (++s->_tokens > s->_o.max_tokens)
+        return llmg__json_fail(s, LLMG_E_LIMIT,
+                               LLMG__MSG("json: more tokens than opts.max_tokens"), at);
+    if (!doc) return LLMG_OK;
+    if (doc->count == doc->_cap) {
+        size_t cap = doc->_cap ? doc->_cap * 2 : 16, bytes;
+        void *q;
+        if (cap > s->_o.max_tokens) cap = s->_o.max_tokens;
+        if (!llmg__size_mul(cap, sizeof *doc->toks, &bytes)
+            || !(q = llmg__realloc(&doc->_a, doc->toks, doc->_cap * sizeof *doc->toks, bytes)))
+            return llmg__json_fail(s, LLMG_E_NOMEM, LLMG__MSG("json: out of memory for tokens"),
+                                   at);
+        doc->toks = (llmg_json_tok *)q;
+        doc->_cap = cap;
+    }
+    parent = s->_depth ? s->_open : UINT32_MAX;
+    t = &doc->toks[doc->count];
+    t->type = type;
+    t->size = 0;
+    t->next = (uint32_t)doc->count + 1;
+    t->parent = parent;
+    t->start = (size_t)at;
+    t->len = 0;
+    if (parent != UINT32_MAX && !(type & LLMG_JSON_F_KEY)
+        && (doc->toks[parent].type & LLMG_JSON_TYPE_MASK) == LLMG_JSON_ARRAY)
+        doc->toks[parent].size++;
+    else if (type & LLMG_JSON_F_KEY)
+        doc->toks[parent].size++;
+    doc->count++;
+    return LLMG_OK;
+}
+
+/* A scalar ended at offset end (exclusive); back to the container. */
+static void llmg__json_value_end(llmg_json_stream *s, uint64_t end)
+{
+    llmg_json_doc *doc = (llmg_json_doc *)s->_doc;
+    if (doc && doc->count) {
+        llmg_json_tok *t = &doc->toks[doc->count - 1];
+        t->len = (size_t)end - t->start;
+    }
+    if (s->_depth == 0) {
+        s->_state = LLMG__J_END;
+        s->_done = 1;
+    } else {
+        s->_state = LLMG__J_AFTER;
+    }
+}
+
+/* A string ended (its closing quote is at end - 1). */
+static void llmg__json_str_end(llmg_json_stream *s, uint64_t end)
+{
+    if (s->_ret & LLMG__J_RET_KEY) {
+        llmg_json_doc *doc = (llmg_json_doc *)s->_doc;
+        if (doc) {
+            llmg_json_tok *t = &doc->toks[doc->count - 1];
+            t->len = (size_t)end - t->start;
+        }
+        s->_state = LLMG__J_COLON;
+    } else {
+        llmg__json_value_end(s, end);
+    }
+}
+
+/* Closes the innermost container with the byte at offset at. */
+static llmg_status llmg__json_close(llmg_json_stream *s, unsigned obj, uint64_t at)
+{
+    llmg_json_doc *doc = (llmg_json_doc *)s->_doc;
+    if (s->_depth == 0 || llmg__json_top_is_obj(s) != obj)
+        return llmg__json_fail(s, LLMG_E_SYNTAX,
+                               obj ? LLMG__MSG("json: '}' closes an array")
+                                   : LLMG__MSG("json: ']' closes an object"), at);
+    s->_depth--;
+    if (doc) {
+        llmg_json_tok *t = &doc->toks[s->_open];
+        t->len = (size_t)(at + 1) - t->start;
+        t->next = (uint32_t)doc->count;
+        s->_open = t->parent;
+    }
+    if (s->_depth == 0) {
+        s->_state = LLMG__J_END;
+        s->_done = 1;
+    } else {
+        s->_state = LLMG__J_AFTER;
+    }
+    return LLMG_OK;
+}
+
+/* The first byte c of a value, at offset at. */
+static llmg_status llmg__json_value_start(llmg_json_stream *s, unsigned c, uint64_t at)
+{
+    llmg_status st;
+    switch (c) {
+    case '"':
+        s->_state = LLMG__J_STR;
+        s->_ret = LLMG__J_RET_VALUE;
+        return llmg__json_tok_begin(s, LLMG_JSON_STRING, at);
+    case '-':
+        s->_state = LLMG__J_MINUS;
+        return llmg__json_tok_begin(s, LLMG_JSON_NUMBER, at);
+    case '0':
+        s->_state = LLMG__J_ZERO;
+        return llmg__json_tok_begin(s, LLMG_JSON_NUMBER, at);
+    case '1': case '2': case '3': case '4': case '5':
+    case '6': case '7': case '8': case '9':
+        s->_state = LLMG__J_INT;
+        return llmg__json_tok_begin(s, LLMG_JSON_NUMBER, at);
+    case 't': case 'f': case 'n':
+        s->_state = LLMG__J_LIT;
+        s->_lit = (unsigned char)(c == 't' ? 0 : c == 'f' ? 1 : 2);
+        s->_lit_pos = 1;
+        return llmg__json_tok_begin(s, llmg__json_lit_type[s->_lit], at);
+    case '[': case '{': {
+        unsigned obj = c == '{';
+        uint32_t me = s->_doc ? (uint32_t)((llmg_json_doc *)s->_doc)->count : 0;
+        st = llmg__json_tok_begin(s, obj ? LLMG_JSON_OBJECT : LLMG_JSON_ARRAY, at);
+        if (st != LLMG_OK) return st;
+        st = llmg__json_push(s, obj, at);
+        if (st != LLMG_OK) return st;
+        s->_open = me;
+        s->_state = (unsigned char)(obj ? LLMG__J_KEY_OR_CLOSE : LLMG__J_VALUE_OR_CLOSE);
+        return LLMG_OK;
+    }
+    default:
+        return llmg__json_fail(s, LLMG_E_SYNTAX, LLMG__MSG("json: expected a value"), at);
+    }
+}
+
+static int llmg__json_ws(unsigned c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+static int llmg__json_hexval(unsigned c)
+{
+    if (c >= '0' && c <= '9') return (int)(c - '0');
+    c |= 0x20;
+    if (c >= 'a' && c <= 'f') return (int)(c - 'a' + 10);
+    return -1;
+}
+
+static void llmg__json_set_flag(llmg_json_stream *s, uint32_t flag)
+{
+    llmg_json_doc *doc = (llmg_json_doc *)s->_doc;
+    if (doc) doc->toks[doc->count - 1].type |= flag;
+}
+
+/* Runs the machine over p[0..n). */
+static llmg_status llmg__json_run(llmg_json_stream *s, const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    uint64_t base = s->_pos;
+    llmg_status st = LLMG_OK;
+    while (i < n) {
+        unsigned c = p[i];
+        switch ((enum llmg__json_state)s->_state) {
+        case LLMG__J_VALUE:
+        case LLMG__J_VALUE_OR_CLOSE:
+            if (llmg__json_ws(c)) { i++; break; }
+            if (c == ']' && s->_state == LLMG__J_VALUE_OR_CLOSE) st = llmg__json_close(s, 0, base + i);
+            else st = llmg__json_value_start(s, c, base + i);
+            i++;
+            break;
+        case LLMG__J_KEY:
+        case LLMG__J_KEY_OR_CLOSE:
+            if (llmg__json_ws(c)) { i++; break; }
+            if (c == '"') {
+                s->_state = LLMG__J_STR;
+                s->_ret = LLMG__J_RET_KEY;
+                st = llmg__json_tok_begin(s, LLMG_JSON_STRING | LLMG_JSON_F_KEY, base + i);
+            } else if (c == '}' && s->_state == LLMG__J_KEY_OR_CLOSE) {
+                st = llmg__json_close(s, 1, base + i);
+            } else {
+                st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                     s->_state == LLMG__J_KEY
+                                         ? LLMG__MSG("json: expected a string key")
+                                         : LLMG__MSG("json: expected a string key or '}'"),
+                                     base + i);
+            }
+            i++;
+            break;
+        case LLMG__J_COLON:
+            if (llmg__json_ws(c)) { i++; break; }
+            if (c == ':') s->_state = LLMG__J_VALUE;
+            else st = llmg__json_fail(s, LLMG_E_SYNTAX, LLMG__MSG("json: expected ':'"), base + i);
+            i++;
+            break;
+        case LLMG__J_AFTER: {
+            unsigned obj;
+            if (llmg__json_ws(c)) { i++; break; }
+            obj = llmg__json_top_is_obj(s);
+            if (c == ',') s->_state = (unsigned char)(obj ? LLMG__J_KEY : LLMG__J_VALUE);
+            else if (c == (obj ? '}' : ']')) st = llmg__json_close(s, obj, base + i);
+            else st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                      obj ? LLMG__MSG("json: expected ',' or '}'")
+                                          : LLMG__MSG("json: expected ',' or ']'"), base + i);
+            i++;
+            break;
+        }
+        case LLMG__J_END:
+            if (llmg__json_ws(c)) { i++; break; }
+            st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                 LLMG__MSG("json: trailing characters after the document"),
+                                 base + i);
+            break;
+        case LLMG__J_STR:
+            while (i < n && llmg__json_plain[p[i]]) i++;
+            if (i == n) break;
+            c = p[i];
+            if (c == '"') {
+                i++;
+                llmg__json_str_end(s, base + i);
+            } else if (c == '\\') {
+                llmg__json_set_flag(s, LLMG_JSON_F_ESCAPED);
+                s->_state = LLMG__J_ESC;
+                i++;
+            } else if (c < 0x20) {
+                st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                     LLMG__MSG("json: control character in a string"), base + i);
+            } else if (c < 0x80) {
+                i++;                             /* 0x7F */
+            } else if (!llmg__utf8_lead(c, &s->_u8_need, &s->_u8_lo, &s->_u8_hi)) {
+                st = llmg__json_fail(s, LLMG_E_SYNTAX, LLMG__MSG("json: invalid UTF-8"), base + i);
+            } else {
+                s->_state = LLMG__J_UTF8;
+                i++;
+            }
+            break;
+        case LLMG__J_UTF8:
+            if (c < s->_u8_lo || c > s->_u8_hi) {
+                st = llmg__json_fail(s, LLMG_E_SYNTAX, LLMG__MSG("json: invalid UTF-8"), base + i);
+                break;
+            }
+            s->_u8_lo = 0x80; s->_u8_hi = 0xBF;
+            if (--s->_u8_need == 0) s->_state = LLMG__J_STR;
+            i++;
+            break;
+        case LLMG__J_ESC:
+            switch (c) {
+            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+                s->_state = LLMG__J_STR;
+                break;
+            case 'u':
+                s->_state = LLMG__J_HEX;
+                s->_nhex = 0;
+                s->_hex = 0;
+                break;
+            default:
+                st = llmg__json_fail(s, LLMG_E_SYNTAX, LLMG__MSG("json: invalid escape"), base + i);
+                break;
+            }
+            i++;
+            break;
+        case LLMG__J_HEX: {
+            int h = llmg__json_hexval(c);
+            if (h < 0) {
+                st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                     LLMG__MSG("json: \\u needs four hex digits"), base + i);
+                break;
+            }
+            s->_hex = (s->_hex << 4) | (uint32_t)h;
+            i++;
+            if (++s->_nhex < 4) break;
+            if (s->_ret & LLMG__J_LOW_FLAG) {
+                s->_ret = (unsigned char)(s->_ret & ~LLMG__J_LOW_FLAG);
+                if (s->_hex < 0xDC00 || s->_hex > 0xDFFF) {
+                    st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                         LLMG__MSG("json: high surrogate escape without a low one"),
+                                         base + i - 6);
+                    break;
+                }
+                s->_state = LLMG__J_STR;
+            } else if (s->_hex >= 0xD800 && s->_hex <= 0xDBFF) {
+                s->_state = LLMG__J_LOW_BS;
+            } else if (s->_hex >= 0xDC00 && s->_hex <= 0xDFFF) {
+                st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                     LLMG__MSG("json: low surrogate escape without a high one"),
+                                     base + i - 6);
+            } else {
+                s->_state = LLMG__J_STR;
+            }
+            break;
+        }
+        case LLMG__J_LOW_BS:
+        case LLMG__J_LOW_U:
+            if (c != (s->_state == LLMG__J_LOW_BS ? '\\' : 'u')) {
+                st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                     LLMG__MSG("json: high surrogate escape without a low one"),
+                                     base + i);
+                break;
+            }
+            if (s->_state == LLMG__J_LOW_BS) {
+                s->_state = LLMG__J_LOW_U;
+            } else {
+                s->_state = LLMG__J_HEX;
+                s->_nhex = 0;
+                s->_hex = 0;
+                s->_ret = (unsigned char)(s->_ret | LLMG__J_LOW_FLAG);
+            }
+            i++;
+            break;
+        case LLMG__J_MINUS:
+            if (c == '0') s->_state = LLMG__J_ZERO;
+            else if (c >= '1' && c <= '9') s->_state = LLMG__J_INT;
+            else {
+                st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                     LLMG__MSG("json: expected a digit after '-'"), base + i);
+                break;
+            }
+            i++;
+            break;
+        case LLMG__J_ZERO:
+        case LLMG__J_INT:
+        case LLMG__J_FRAC:
+        case LLMG__J_EXP:
+            if (c >= '0' && c <= '9') {
+                if (s->_state == LLMG__J_ZERO) {
+                    st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                         LLMG__MSG("json: leading zero in a number"), base + i);
+                    break;
+                }
+                i++;
+                while (i < n && p[i] >= '0' && p[i] <= '9') i++;
+                break;
+            }
+            if (c == '.' && (s->_state == LLMG__J_ZERO || s->_state == LLMG__J_INT)) {
+                llmg__json_set_flag(s, LLMG_JSON_F_FLOAT);
+                s->_state = LLMG__J_DOT;
+                i++;
+                break;
+            }
+            if ((c == 'e' || c == 'E') && s->_state != LLMG__J_EXP) {
+                llmg__json_set_flag(s, LLMG_JSON_F_FLOAT);
+                s->_state = LLMG__J_E;
+                i++;
+                break;
+            }
+            llmg__json_value_end(s, base + i);  /* c is read again in the new state */
+            break;
+        case LLMG__J_DOT:
+        case LLMG__J_ESIGN:
+            if (c >= '0' && c <= '9') {
+                s->_state = (unsigned char)(s->_state == LLMG__J_DOT ? LLMG__J_FRAC : LLMG__J_EXP);
+                i++;
+            } else {
+                st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                     s->_state == LLMG__J_DOT
+                                         ? LLMG__MSG("json: expected a digit after '.'")
+                                         : LLMG__MSG("json: expected a digit in the exponent"),
+                                     base + i);
+            }
+            break;
+        case LLMG__J_E:
+            if (c == '+' || c == '-') s->_state = LLMG__J_ESIGN;
+            else if (c >= '0' && c <= '9') s->_state = LLMG__J_EXP;
+            else {
+                st = llmg__json_fail(s, LLMG_E_SYNTAX,
+                                     LLMG__MSG("json: expected a digit in the exponent"), base + i);
+                break;
+            }
+            i++;
+            break;
+        case LLMG__J_LIT:
+            if (c != (unsigned char)llmg__json_lits[s->_lit][s->_lit_pos]) {
+                st = llmg__json_fail(s, LLMG_E_SYNTAX, LLMG__MSG("json: invalid literal"), base + i);
+                break;
+            }
+            i++;
+            if (++s->_lit_pos == llmg__json_lit_len[s->_lit]) llmg__json_value_end(s, base + i);
+            break;
+        }
+        if (st != LLMG_OK) return st;
+    }
+    s->_pos = base + n;
+    return LLMG_OK;
+}
+
+/* End of input: a number at the top level ends here. */
+static llmg_status llmg__json_end(llmg_json_stream *s)
+{
+    switch ((enum llmg__json_state)s->_state) {
+    case LLMG__J_ZERO: case LLMG__J_INT: case LLMG__J_FRAC: case LLMG__J_EXP:
+        if (s->_depth == 0) llmg__json_value_end(s, s->_pos);
+        break;
+    default:
+        break;
+    }
+    return s->_state == LLMG__J_END ? LLMG_OK : LLMG_NEED_MORE;
+}
+
+static void llmg__json_stream_setup(llmg_json_stream *s, const llmg_json_opts *opts)
+{
+    memset(s, 0, sizeof *s);
+    s->_o = llmg_json_opts_resolved(opts);
+    s->_state = LLMG__J_VALUE;
+    s->_open = UINT32_MAX;
+}
+
+LLMG_API llmg_status llmg_json_stream_init(llmg_json_stream *s, const llmg_json_opts *opts,
+                                           llmg_error *err)
+{
+    llmg_status st;
+    llmg__json_stream_setup(s, opts);
+    st = llmg__allocator_resolve(&s->_o.allocator, &s->_o.allocator, err);
+    if (st != LLMG_OK) return llmg__json_fail(s, st, err ? err->msg : "", 0);
+    return llmg__ok(err, LLMG_OK);
+}
+
+LLMG_API llmg_status llmg_json_stream_feed(llmg_json_stream *s, const void *data, size_t len,
+                                           llmg_error *err)
+{
+    llmg_status st;
+    if (s->_err.code < 0) goto sticky;
+    if (!data && len) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("json: data is NULL"), s->_pos);
+    st = llmg__json_run(s, (const unsigned char *)data, len);
+    if (st < 0) goto sticky;
+    return llmg__ok(err, s->_done ? LLMG_OK : LLMG_NEED_MORE);
+sticky:
+    if (err) *err = s->_err;
+    return s->_err.code;
+}
+
+LLMG_API llmg_status llmg_json_stream_finish(llmg_json_stream *s, llmg_error *err)
+{
+    if (s->_err.code >= 0 && llmg__json_end(s) != LLMG_OK)
+        llmg__json_fail(s, LLMG_E_SYNTAX, LLMG__MSG("json: input ends inside the document"),
+                        s->_pos);
+    if (s->_err.code < 0) {
+        if (err) *err = s->_err;
+        return s->_err.code;
+    }
+    return llmg__ok(err, LLMG_OK);
+}
+
+LLMG_API void llmg_json_stream_free(llmg_json_stream *s)
+{
+    if (s->_o.allocator.free_fn) llmg_buf_free(&s->_stack, &s->_o.allocator);
+}
+
+LLMG_API void llmg_json_doc_init(llmg_json_doc *doc) { memset(doc, 0, sizeof *doc); }
+
+LLMG_API void llmg_json_doc_free(llmg_json_doc *doc)
+{
+    if (doc->toks) llmg__free(&doc->_a, doc->toks, doc->_cap * sizeof *doc->toks);
+    memset(doc, 0, sizeof *doc);
+}
+
+LLMG_API llmg_status llmg_json_parse(llmg_json_doc *doc, const char *src, size_t len,
+                                     const llmg_json_opts *opts, llmg_error *err)
+{
+    llmg_json_stream s;
+    llmg_status st;
+    llmg__json_stream_setup(&s, opts);
+    if (!doc->toks) {
+        st = llmg__allocator_resolve(&s._o.allocator, &doc->_a, err);
+        if (st != LLMG_OK) return st;
+    }
+    s._o.allocator = doc->_a;
+    doc->src = src ? src : "";
+    doc->len = len;
+    doc->count = 0;
+    s._doc = doc;
+    if (!src && len) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("json: src is NULL"), 0);
+    st = llmg__json_run(&s, (const unsigned char *)doc->src, len);
+    if (st == LLMG_OK && llmg__json_end(&s) != LLMG_OK)
+        llmg__json_fail(&s, LLMG_NEED_MORE, LLMG__MSG("json: input ends inside the document"),
+                        len);
+    llmg_buf_free(&s._stack, &s._o.allocator);
+    if (s._err.code != LLMG_OK) {
+        doc->count = 0;
+        if (err) *err = s._err;
+        return s._err.code;
+    }
+    return llmg__ok(err, LLMG_OK);
+}
+
+/* ---------------------------------------------------------------- navigation */
+
+#define LLMG__JSON_NOWHERE ((size_t)-1)
+
+static const llmg_json_tok *llmg__json_tok(llmg_json_val v)
+{
+    return v.doc && v.i < v.doc->count ? &v.doc->toks[v.i] : NULL;
+}
+
+static llmg_json_val llmg__json_val(const llmg_json_doc *doc, size_t i)
+{
+    llmg_json_val v;
+    v.doc = doc;
+    v.i = i;
+    return v;
+}
+
+LLMG_API llmg_json_val llmg_json_root(const llmg_json_doc *doc)
+{
+    return llmg__json_val(doc, doc && doc->count ? 0 : LLMG__JSON_NOWHERE);
+}
+
+LLMG_API llmg_json_type llmg_json_typeof(llmg_json_val v)
+{
+    const llmg_json_tok *t = llmg__json_tok(v);
+    return t ? (llmg_json_type)(t->type & LLMG_JSON_TYPE_MASK) : LLMG_JSON_NONE;
+}
+
+LLMG_API llmg_json_iter llmg_json_iter_init(llmg_json_val c)
+{
+    llmg_json_iter it;
+    const llmg_json_tok *t = llmg__json_tok(c);
+    llmg_json_type ty = llmg_json_typeof(c);
+    it.doc = c.doc;
+    it.i = c.i + 1;
+    it.left = t && (ty == LLMG_JSON_ARRAY || ty == LLMG_JSON_OBJECT) ? t->size : 0;
+    return it;
+}
+
+LLMG_API int llmg_json_iter_next(llmg_json_iter *it, llmg_json_val *key, llmg_json_val *val)
+{
+    const llmg_json_tok *t;
+    if (it->left == 0) return 0;
+    it->left--;
+    t = &it->doc->toks[it->i];
+    if (t->type & LLMG_JSON_F_KEY) {
+        if (key) *key = llmg__json_val(it->doc, it->i);
+        it->i++;
+        t = &it->doc->toks[it->i];
+    } else if (key) {
+        *key = llmg__json_val(it->doc, LLMG__JSON_NOWHERE);
+    }
+    if (val) *val = llmg__json_val(it->doc, it->i);
+    it->i = t->next;
+    return 1;
+}
+
+LLMG_API size_t llmg_json_size(llmg_json_val v)
+{
+    llmg_json_type ty = llmg_json_typeof(v);
+    return ty == LLMG_JSON_ARRAY || ty == LLMG_JSON_OBJECT ? v.doc->toks[v.i].size : 0;
+}
+
+LLMG_API llmg_str llmg_json_lexeme(llmg_json_val v)
+{
+    llmg_str s;
+    const llmg_json_tok *t = llmg__json_tok(v);
+    s.ptr = t ? v.doc->src + t->start : "";
+    s.len = t ? t->len : 0;
+    return s;
+}
+
+/* Unescapes the string lexeme piece by piece: each call hands out either a
+   run of bytes as they are in the source or one decoded escape (in tmp).
+   *at moves past what was handed out; 0 at the closing quote. The source
+   was validated by the tokenizer, so escapes are well formed. */
+static int llmg__json_unescape_next(const char *src, size_t *at, size_t end, char tmp[4],
+                                    llmg_str *piece)
+{
+    size_t i = *at, j;
+    uint32_t cp;
+    if (i >= end) return 0;
+    if (src[i] != '\\') {
+        const char *bs = (const char *)memchr(src + i, '\\', end - i);
+        j = bs ? (size_t)(bs - src) : end;
+        piece->ptr = src + i;
+        piece->len = j - i;
+        *at = j;
+        return 1;
+    }
+    piece->ptr = tmp;
+    piece->len = 1;
+    switch (src[i + 1]) {
+    case 'b': tmp[0] = '\b'; break;
+    case 'f': tmp[0] = '\f'; break;
+    case 'n': tmp[0] = '\n'; break;
+    case 'r': tmp[0] = '\r'; break;
+    case 't': tmp[0] = '\t'; break;
+    case 'u':
+        cp = 0;
+        for (j = 0; j < 4; j++) cp = (cp << 4) | (uint32_t)llmg__json_hexval((unsigned char)src[i + 2 + j]);
+        i += 6;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            uint32_t lo = 0;
+            for (j = 0; j < 4; j++) lo = (lo << 4) | (uint32_t)llmg__json_hexval((unsigned char)src[i + 2 + j]);
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+        }
+        *at = i;
+        if (cp < 0x80) {
+            tmp[0] = (char)cp;
+        } else if (cp < 0x800) {
+            tmp[0] = (char)(0xC0 | (cp >> 6));
+            tmp[1] = (char)(0x80 | (cp & 0x3F));
+            piece->len = 2;
+        } else if (cp < 0x10000) {
+            tmp[0] = (char)(0xE0 | (cp >> 12));
+            tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            tmp[2] = (char)(0x80 | (cp & 0x3F));
+            piece->len = 3;
+        } else {
+            tmp[0] = (char)(0xF0 | (cp >> 18));
+            tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            tmp[3] = (char)(0x80 | (cp & 0x3F));
+            piece->len = 4;
+        }
+        return 1;
+    default: tmp[0] = src[i + 1]; break;  /* " \ / */
+    }
+    *at = i + 2;
+    return 1;
+}
+
+/* The bounds of a string value's content (inside the quotes); 0 if v is
+   not a string. */
+static int llmg__json_str_bounds(llmg_json_val v, size_t *start, size_t *end)
+{
+    const llmg_json_tok *t = llmg__json_tok(v);
+    if (!t || (t->type & LLMG_JSON_TYPE_MASK) != LLMG_JSON_STRING) return 0;
+    *start = t->start + 1;
+    *end = t->start + t->len - 1;
+    return 1;
+}
+
+LLMG_API int llmg_json_str_view(llmg_json_val v, llmg_str *out)
+{
+    size_t a, b;
+    if (!llmg__json_str_bounds(v, &a, &b) || (v.doc->toks[v.i].type & LLMG_JSON_F_ESCAPED))
+        return 0;
+    out->ptr = v.doc->src + a;
+    out->len = b - a;
+    return 1;
+}
+
+LLMG_API llmg_status llmg_json_get_str(llmg_json_val v, char *buf, size_t cap, size_t *need)
+{
+    size_t a, b, n = 0;
+    char tmp[4];
+    llmg_str piece;
+    if (!llmg__json_str_bounds(v, &a, &b)) return LLMG_E_ARG;
+    while (llmg__json_unescape_next(v.doc->src, &a, b, tmp, &piece)) {
+        if (buf && n + piece.len < cap) memcpy(buf + n, piece.ptr, piece.len);
+        n += piece.len;
+    }
+    if (need) *need = n;
+    if (!buf) return LLMG_OK;
+    if (n >= cap) {
+        if (cap) buf[cap - 1] = '\0';
+        return LLMG_E_LIMIT;
+    }
+    buf[n] = '\0';
+    return LLMG_OK;
+}
+
+LLMG_API llmg_status llmg_json_dup_str(llmg_json_val v, const llmg_allocator *a, llmg_buf *out)
+{
+    llmg_allocator al;
+    size_t s, e;
+    char tmp[4];
+    llmg_str piece;
+    llmg_status st;
+    if (!llmg__json_str_bounds(v, &s, &e)) return LLMG_E_ARG;
+    st = llmg__allocator_resolve(a, &al, NULL);
+    if (st != LLMG_OK) return st;
+    out->len = 0;
+    st = llmg__buf_reserve(out, &al, e - s, (size_t)-1 / 2);
+    while (st == LLMG_OK && llmg__json_unescape_next(v.doc->src, &s, e, tmp, &piece))
+        st = llmg__buf_append(out, &al, piece.ptr, piece.len, (size_t)-1 / 2);
+    if (st == LLMG_OK && out->ptr) out->ptr[out->len] = '\0';
+    return st;
+}
+
+LLMG_API int llmg_json_str_eq(llmg_json_val v, llmg_str want)
+{
+    size_t a, b, n = 0;
+    char tmp[4];
+    llmg_str piece;
+    if (!llmg__json_str_bounds(v, &a, &b)) return 0;
+    if (!(v.doc->toks[v.i].type & LLMG_JSON_F_ESCAPED))
+        return b - a == want.len && memcmp(v.doc->src + a, want.ptr, want.len) == 0;
+    while (llmg__json_unescape_next(v.doc->src, &a, b, tmp, &piece)) {
+        if (piece.len > want.len - n || memcmp(want.ptr + n, piece.ptr, piece.len) != 0) return 0;
+        n += piece.len;
+    }
+    return n == want.len;
+}
+
+LLMG_API llmg_json_val llmg_json_get(llmg_json_val obj, llmg_str key)
+{
+    llmg_json_iter it;
+    llmg_json_val k, v, found = llmg__json_val(obj.doc, LLMG__JSON_NOWHERE);
+    if (llmg_json_typeof(obj) != LLMG_JSON_OBJECT) return found;
+    it = llmg_json_iter_init(obj);
+    while (llmg_json_iter_next(&it, &k, &v))
+        if (llmg_json_str_eq(k, key)) found = v;
+    return found;
+}
+
+LLMG_API llmg_json_val llmg_json_getc(llmg_json_val obj, const char *key)
+{
+    return llmg_json_get(obj, llmg_str_c(key));
+}
+
+LLMG_API llmg_json_val llmg_json_at(llmg_json_val arr, size_t idx)
+{
+    llmg_json_iter it;
+    llmg_json_val v;
+    if (llmg_json_typeof(arr) != LLMG_JSON_ARRAY) return llmg__json_val(arr.doc, LLMG__JSON_NOWHERE);
+    it = llmg_json_iter_init(arr);
+    while (llmg_json_iter_next(&it, NULL, &v))
+        if (idx-- == 0) return v;
+    return llmg__json_val(arr.doc, LLMG__JSON_NOWHERE);
+}
+
+LLMG_API int llmg_json_is_int(llmg_json_val v)
+{
+    const llmg_json_tok *t = llmg__json_tok(v);
+    return t && (t->type & LLMG_JSON_TYPE_MASK) == LLMG_JSON_NUMBER && !(t->type & LLMG_JSON_F_FLOAT);
+}
+
+LLMG_API llmg_status llmg_json_get_int64(llmg_json_val v, int64_t *out)
+{
+    llmg_str lx = llmg_json_lexeme(v);
+    if (!llmg_json_is_int(v)) return LLMG_E_ARG;
+    return llmg__num_parse_int64(lx.ptr, lx.len, out) ? LLMG_OK : LLMG_E_LIMIT;
+}
+
+LLMG_API llmg_status llmg_json_get_double(llmg_json_val v, double *out)
+{
+    llmg_str lx = llmg_json_lexeme(v);
+    if (llmg_json_typeof(v) != LLMG_JSON_NUMBER) return LLMG_E_ARG;
+    return llmg__num_parse_double(lx.ptr, lx.len, out) ? LLMG_E_LIMIT : LLMG_OK;
+}
+
+LLMG_API llmg_status llmg_json_get_bool(llmg_json_val v, int *out)
+{
+    llmg_json_type t = llmg_json_typeof(v);
+    if (t != LLMG_JSON_TRUE && t != LLMG_JSON_FALSE) return LLMG_E_ARG;
+    *out = t == LLMG_JSON_TRUE;
+    return LLMG_OK;
+}
+
+LLMG_API int llmg_json_is_null(llmg_json_val v) { return llmg_json_typeof(v) == LLMG_JSON_NULL; }
+
+/* ---------------------------------------------------------------- writer */
+
+LLMG_API llmg_status llmg_json_writer_init(llmg_json_writer *w, const llmg_json_writer_opts *opts,
+                                           llmg_error *err)
+{
+    llmg_status st;
+    memset(w, 0, sizeof *w);
+    if (opts) w->_o = *opts;
+    w->_o.max_depth = LLMG__DEF(w->_o.max_depth, (size_t)512);
+    w->_o.max_bytes = LLMG__DEF(w->_o.max_bytes, (size_t)-1 / 2);
+    st = llmg__allocator_resolve(&w->_o.allocator, &w->_o.allocator, err);
+    if (st != LLMG_OK) {
+        w->_err.code = st;
+        w->_err.msg = err ? err->msg : LLMG__MSG("");
+        return st;
+    }
+    return llmg__ok(err, LLMG_OK);
+}
+
+LLMG_API void llmg_json_writer_reset(llmg_json_writer *w)
+{
+    llmg__buf_clear(&w->out);
+    w->_stack.len = 0;
+    w->_comma = w->_key = 0;
+    if (w->_o.allocator.alloc_fn) memset(&w->_err, 0, sizeof w->_err);
+}
+
+LLMG_API void llmg_json_writer_free(llmg_json_writer *w)
+{
+    if (!w->_o.allocator.free_fn) return;
+    llmg_buf_free(&w->out, &w->_o.allocator);
+    llmg_buf_free(&w->_stack, &w->_o.allocator);
+}
+
+LLMG_API llmg_str llmg_json_writer_str(const llmg_json_writer *w)
+{
+    llmg_str s;
+    s.ptr = w->out.ptr ? w->out.ptr : "";
+    s.len = w->out.len;
+    return s;
+}
+
+LLMG_API llmg_status llmg_json_writer_status(const llmg_json_writer *w, llmg_error *err)
+{
+    if (err) {
+        *err = w->_err;
+        if (!err->msg) err->msg = LLMG__MSG("");
+    }
+    return w->_err.code;
+}
+
+static llmg_status llmg__jw_fail(llmg_json_writer *w, llmg_status code, const char *msg)
+{
+    w->_err.code = code;
+    w->_err.msg = msg;
+    w->_err.offset = w->out.len;
+    return code;
+}
+
+static llmg_status llmg__jw_put(llmg_json_writer *w, const char *s, size_t n)
+{
+    llmg_status st = llmg__buf_append(&w->out, &w->_o.allocator, s, n, w->_o.max_bytes);
+    if (st == LLMG_E_LIMIT)
+        return llmg__jw_fail(w, st, LLMG__MSG("json writer: output longer than opts.max_bytes"));
+    if (st != LLMG_OK) return llmg__jw_fail(w, st, LLMG__MSG("json writer: out of memory"));
+    return LLMG_OK;
+}
+
+static char llmg__jw_top(const llmg_json_writer *w)
+{
+    return w->_stack.len ? w->_stack.ptr[w->_stack.len - 1] : '\0';
+}
+
+/* Before any value: the comma, and the checks that keep the output valid. */
+static llmg_status llmg__jw_pre(llmg_json_writer *w)
+{
+    char top = llmg__jw_top(w);
+    if (w->_err.code < 0) return w->_err.code;
+    if (top == '{') {
+        if (!w->_key)
+            return llmg__jw_fail(w, LLMG_E_ARG, LLMG__MSG("json writer: a member value needs a key first"));
+        w->_key = 0;
+        return LLMG_OK;
+    }
+    if (top == '\0' && w->out.len > 0)
+        return llmg__jw_fail(w, LLMG_E_ARG, LLMG__MSG("json writer: one top-level value only"));
+    if (w->_comma) return llmg__jw_put(w, ",", 1);
+    return LLMG_OK;
+}
+
+static llmg_status llmg__jw_post(llmg_json_writer *w, llmg_status st)
+{
+    if (st == LLMG_OK) w->_comma = 1;
+    return st;
+}
+
+static const char llmg__hexdig[] = "0123456789abcdef";
+
+/* Escapes s[0..n) the way Ruby's generator does. */
+static llmg_status llmg__jw_escape(llmg_json_writer *w, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, run = 0;
+    llmg_status st = LLMG_OK;
+    while (i < n && st == LLMG_OK) {
+        unsigned c = p[i];
+        char esc[6];
+        size_t elen = 2;
+        int k;
+        if (llmg__json_plain[c]) { i++; continue; }
+        if (c >= 0x80) {
+            k = llmg__utf8_seq(p + i, n - i);
+            if (k > 0) { i += (size_t)k; continue; }
+            if (!w->_o.replace_invalid_utf8)
+                return llmg__jw_fail(w, LLMG_E_SYNTAX, LLMG__MSG("json writer: string is not valid UTF-8"));
+            st = llmg__jw_put(w, s + run, i - run);
+            if (st == LLMG_OK) st = llmg__jw_put(w, "\xEF\xBF\xBD", 3);
+            i += k < 0 ? (size_t)-k : n - i;      /* 0: cut short at the end */
+            run = i;
+            continue;
+        }
+        esc[0] = '\\';
+        switch (c) {
+        case '"':  esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
+            esc[4] = llmg__hexdig[c >> 4]; esc[5] = llmg__hexdig[c & 15];
+            elen = 6;
+            break;
+        }
+        st = llmg__jw_put(w, s + run, i - run);
+        if (st == LLMG_OK) st = llmg__jw_put(w, esc, elen);
+        i++;
+        run = i;
+    }
+    if (st == LLMG_OK) st = llmg__jw_put(w, s + run, n - run);
+    return st;
+}
+
+static llmg_status llmg__jw_quoted(llmg_json_writer *w, const char *s, size_t n)
+{
+    llmg_status st = llmg__jw_put(w, "\"", 1);
+    if (st == LLMG_OK) st = llmg__jw_escape(w, s, n);
+    if (st == LLMG_OK) st = llmg__jw_put(w, "\"", 1);
+    return st;
+}
+
+static llmg_status llmg__jw_open(llmg_json_writer *w, char kind)
+{
+    llmg_status st = llmg__jw_pre(w);
+    if (st != LLMG_OK) return st;
+    if (w->_stack.len >= w->_o.max_depth)
+        return llmg__jw_fail(w, LLMG_E_LIMIT, LLMG__MSG("json writer: nesting deeper than opts.max_depth"));
+    st = llmg__buf_append(&w->_stack, &w->_o.allocator, &kind, 1, (size_t)-1 / 2);
+    if (st != LLMG_OK) return llmg__jw_fail(w, st, LLMG__MSG("json writer: out of memory"));
+    w->_comma = 0;
+    return llmg__jw_put(w, &kind, 1);
+}
+
+static llmg_status llmg__jw_close(llmg_json_writer *w, char kind)
+{
+    char close = kind == '{' ? '}' : ']';
+    if (w->_err.code < 0) return w->_err.code;
+    if (llmg__jw_top(w) != kind)
+        return llmg__jw_fail(w, LLMG_E_ARG, LLMG__MSG("json writer: close does not match the open container"));
+    if (w->_key)
+        return llmg__jw_fail(w, LLMG_E_ARG, LLMG__MSG("json writer: a key has no value"));
+    w->_stack.len--;
+    return llmg__jw_post(w, llmg__jw_put(w, &close, 1));
+}
+
+LLMG_API llmg_status llmg_json_write_obj_begin(llmg_json_writer *w) { return llmg__jw_open(w, '{'); }
+LLMG_API llmg_status llmg_json_write_obj_end(llmg_json_writer *w) { return llmg__jw_close(w, '{'); }
+LLMG_API llmg_status llmg_json_write_arr_begin(llmg_json_writer *w) { return llmg__jw_open(w, '['); }
+LLMG_API llmg_status llmg_json_write_arr_end(llmg_json_writer *w) { return llmg__jw_close(w, '['); }
+
+static llmg_status llmg__jw_key_pre(llmg_json_writer *w)
+{
+    if (w->_err.code < 0) return w->_err.code;
+    if (llmg__jw_top(w) != '{' || w->_key)
+        return llmg__jw_fail(w, LLMG_E_ARG, LLMG__MSG("json writer: a key outside an object or after a key"));
+    return w->_comma ? llmg__jw_put(w, ",", 1) : LLMG_OK;
+}
+
+static llmg_status llmg__jw_key_post(llmg_json_writer *w, llmg_status st)
+{
+    if (st == LLMG_OK) st = llmg__jw_put(w, ":", 1);
+    if (st == LLMG_OK) w->_key = 1;
+    return st;
+}
+
+LLMG_API llmg_status llmg_json_write_key(llmg_json_writer *w, llmg_str key)
+{
+    llmg_status st = llmg__jw_key_pre(w);
+    if (st == LLMG_OK) st = llmg__jw_quoted(w, key.ptr, key.len);
+    return llmg__jw_key_post(w, st);
+}
+
+LLMG_API llmg_status llmg_json_write_keyc(llmg_json_writer *w, const char *key)
+{
+    return llmg_json_write_key(w, llmg_str_c(key));
+}
+
+LLMG_API llmg_status llmg_json_write_str(llmg_json_writer *w, llmg_str s)
+{
+    llmg_status st = llmg__jw_pre(w);
+    if (st == LLMG_OK) st = llmg__jw_quoted(w, s.ptr, s.len);
+    return llmg__jw_post(w, st);
+}
+
+LLMG_API llmg_status llmg_json_write_strc(llmg_json_writer *w, const char *s)
+{
+    return llmg_json_write_str(w, llmg_str_c(s));
+}
+
+LLMG_API llmg_status llmg_json_write_int(llmg_json_writer *w, int64_t v)
+{
+    char buf[24];
+    llmg_status st = llmg__jw_pre(w);
+    if (st == LLMG_OK) st = llmg__jw_put(w, buf, llmg__num_format_int64(v, buf));
+    return llmg__jw_post(w, st);
+}
+
+static int llmg__double_finite(double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return ((bits >> 52) & 0x7FF) != 0x7FF;
+}
+
+LLMG_API llmg_status llmg_json_write_double(llmg_json_writer *w, double v)
+{
+    char buf[LLMG__NUM_DOUBLE_MAX];
+    llmg_status st;
+    if (w->_err.code < 0) return w->_err.code;
+    if (!llmg__double_finite(v))
+        return llmg__jw_fail(w, LLMG_E_ARG, LLMG__MSG("json writer: NaN and infinity have no JSON form"));
+    st = llmg__jw_pre(w);
+    if (st == LLMG_OK) st = llmg__jw_put(w, buf, llmg__num_format_double(v, buf));
+    return llmg__jw_post(w, st);
+}
+
+LLMG_API llmg_status llmg_json_write_bool(llmg_json_writer *w, int v)
+{
+    llmg_status st = llmg__jw_pre(w);
+    if (st == LLMG_OK) st = v ? llmg__jw_put(w, "true", 4) : llmg__jw_put(w, "false", 5);
+    return llmg__jw_post(w, st);
+}
+
+LLMG_API llmg_status llmg_json_write_null(llmg_json_writer *w)
+{
+    llmg_status st = llmg__jw_pre(w);
+    if (st == LLMG_OK) st = llmg__jw_put(w, "null", 4);
+    return llmg__jw_post(w, st);
+}
+
+LLMG_API llmg_status llmg_json_write_raw(llmg_json_writer *w, llmg_str json)
+{
+    llmg_status st = llmg__jw_pre(w);
+    if (st == LLMG_OK) st = llmg__jw_put(w, json.ptr, json.len);
+    return llmg__jw_post(w, st);
+}
+
+/* A parsed string re-escaped: unescaped piece by piece, never copied whole. */
+static llmg_status llmg__jw_lexeme_str(llmg_json_writer *w, llmg_json_val v)
+{
+    size_t a, b;
+    char tmp[4];
+    llmg_str piece;
+    llmg_status st = llmg__jw_put(w, "\"", 1);
+    llmg__json_str_bounds(v, &a, &b);
+    while (st == LLMG_OK && llmg__json_unescape_next(v.doc->src, &a, b, tmp, &piece))
+        st = llmg__jw_escape(w, piece.ptr, piece.len);
+    if (st == LLMG_OK) st = llmg__jw_put(w, "\"", 1);
+    return st;
+}
+
+/* One scalar token in the writer's format. */
+static llmg_status llmg__jw_scalar(llmg_json_writer *w, llmg_json_val v)
+{
+    const llmg_json_tok *t = &v.doc->toks[v.i];
+    llmg_str lx = llmg_json_lexeme(v);
+    llmg_status st;
+    double d;
+    if (t->type & LLMG_JSON_F_KEY) {
+        st = llmg__jw_key_pre(w);
+        if (st == LLMG_OK) st = llmg__jw_lexeme_str(w, v);
+        return llmg__jw_key_post(w, st);
+    }
+    switch (t->type & LLMG_JSON_TYPE_MASK) {
+    case LLMG_JSON_STRING:
+        st = llmg__jw_pre(w);
+        if (st == LLMG_OK) st = llmg__jw_lexeme_str(w, v);
+        return llmg__jw_post(w, st);
+    case LLMG_JSON_NUMBER:
+        if (!(t->type & LLMG_JSON_F_FLOAT)) {
+            /* Ruby reads "-0" as the integer 0; other integer lexemes are
+               already canonical, those past int64 included */
+            if (lx.len == 2 && lx.ptr[0] == '-' && lx.ptr[1] == '0') lx.ptr++, lx.len--;
+            return llmg_json_write_raw(w, lx);
+        }
+        if (llmg__num_parse_double(lx.ptr, lx.len, &d))
+            return llmg__jw_fail(w, LLMG_E_LIMIT, LLMG__MSG("json writer: number overflows a double"));
+        return llmg_json_write_double(w, d);
+    default:
+        return llmg_json_write_raw(w, lx);
+    }
+}
+
+LLMG_API llmg_status llmg_json_write_val(llmg_json_writer *w, llmg_json_val v)
+{
+    size_t i, end, open = LLMG__JSON_NOWHERE;
+    const llmg_json_tok *t = llmg__json_tok(v);
+    llmg_status st = LLMG_OK;
+    if (w->_err.code < 0) return w->_err.code;
+    if (!t) return llmg__jw_fail(w, LLMG_E_ARG, LLMG__MSG("json writer: no such value"));
+    end = t->next;
+    for (i = v.i; i < end && st == LLMG_OK; i++) {
+        llmg_json_tok *ti = &v.doc->toks[i];
+        uint32_t ty = ti->type & LLMG_JSON_TYPE_MASK;
+        while (open != LLMG__JSON_NOWHERE && v.doc->toks[open].next <= i && st == LLMG_OK) {
+            st = llmg__jw_close(w, (v.doc->toks[open].type & LLMG_JSON_TYPE_MASK) == LLMG_JSON_OBJECT ? '{' : '[');
+            open = open == v.i ? LLMG__JSON_NOWHERE : v.doc->toks[open].parent;
+        }
+        if (st != LLMG_OK) break;
+        if (ty == LLMG_JSON_OBJECT || ty == LLMG_JSON_ARRAY) {
+            st = llmg__jw_open(w, ty == LLMG_JSON_OBJECT ? '{' : '[');
+            open = i;
+        } else {
+            st = llmg__jw_scalar(w, llmg__json_val(v.doc, i));
+        }
+    }
+    while (open != LLMG__JSON_NOWHERE && st == LLMG_OK) {
+        st = llmg__jw_close(w, (v.doc->toks[open].type & LLMG_JSON_TYPE_MASK) == LLMG_JSON_OBJECT ? '{' : '[');
+        open = open == v.i ? LLMG__JSON_NOWHERE : v.doc->toks[open].parent;
+    }
+    return st;
+}
+
+/* ================================================================ >>impl-sse
+   SSE framing, following the WHATWG HTML "server-sent events" parsing rules.
+   Invariants: at most one partial line is buffered (in _line); a line that
+   is complete inside the fed window is read in place, and an event whose
+   only data line is in the window hands out a view into it (_view); the
+   view is copied into _data before the window is given back. Each input
+   byte is looked at once by memchr and once more at most when copied.
+   Memory: at most max_line_bytes + max_event_bytes + the longest event
+   name and id (each within max_line_bytes), allocated on first use.      */
+
+static const char llmg__sse_default_type[] = "message";
+
+LLMG_API llmg_sse_opts llmg_sse_opts_resolved(const llmg_sse_opts *in)
+{
+    llmg_sse_opts o;
+    if (in) o = *in; else memset(&o, 0, sizeof o);
+    o.max_line_bytes  = LLMG__DEF(o.max_line_bytes,  (size_t)64 * 1024);
+    o.max_event_bytes = LLMG__DEF(o.max_event_bytes, (size_t)1024 * 1024);
+    return o;
+}
+
+LLMG_API llmg_status llmg_sse_init(llmg_sse_parser *p, const llmg_sse_opts *opts,
+                                   llmg_error *err)
+{
+    llmg_status st;
+    if (!p) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("sse: parser is NULL"), 0);
+    memset(p, 0, sizeof *p);
+    p->_o = llmg_sse_opts_resolved(opts);
+    st = llmg__allocator_resolve(&p->_o.allocator, &p->_o.allocator, err);
+    if (st != LLMG_OK) {
+        p->_err.code = st;
+        p->_err.msg = err ? err->msg : LLMG__MSG("allocator: invalid");
+        return st;
+    }
+    return llmg__ok(err, LLMG_OK);
+}
+
+LLMG_API void llmg_sse_reset(llmg_sse_parser *p)
+{
+    llmg_sse_opts o = p->_o;
+    llmg_buf keep[4];
+    keep[0] = p->_line; keep[1] = p->_data; keep[2] = p->_type; keep[3] = p->_id;
+    memset(p, 0, sizeof *p);
+    p->_o = o;
+    p->_line = keep[0]; p->_data = keep[1]; p->_type = keep[2]; p->_id = keep[3];
+    p->_line.len = p->_data.len = p->_type.len = p->_id.len = 0;
+}
+
+LLMG_API void llmg_sse_free(llmg_sse_parser *p)
+{
+    const llmg_allocator *a = &p->_o.allocator;
+    if (!a->free_fn) return;
+    llmg_buf_free(&p->_line, a);
+    llmg_buf_free(&p->_data, a);
+    llmg_buf_free(&p->_type, a);
+    llmg_buf_free(&p->_id, a);
+}
+
+/* Makes an error sticky and reports it. */
+static llmg_status llmg__sse_fail(llmg_sse_parser *p, llmg_error *err, llmg_status code,
+                                  const char *msg, uint64_t offset)
+{
+    p->_err.code = code;
+    p->_err.msg = msg;
+    p->_err.offset = offset;
+    if (err) *err = p->_err;
+    return code;
+}
+
+static llmg_status llmg__sse_sticky(const llmg_sse_parser *p, llmg_error *err)
+{
+    if (err) *err = p->_err;
+    return p->_err.code;
+}
+
+LLMG_API llmg_status llmg_sse_feed(llmg_sse_parser *p, const void *data, size_t len,
+                                   llmg_error *err)
+{
+    if (p->_err.code < 0) return llmg__sse_sticky(p, err);
+    if (p->_finished)
+        return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("sse: feed after finish"), p->_pos);
+    if (p->_in_pos < p->_in_len)
+        return llmg__fail(err, LLMG_E_ARG,
+                          LLMG__MSG("sse: feed before next used up the previous bytes"),
+                          p->_pos + p->_in_pos);
+    if (!data && len)
+        return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("sse: data is NULL"), p->_pos);
+    p->_pos += p->_in_len;
+    p->_in = (const char *)data;
+    p->_in_len = len;
+    p->_in_pos = 0;
+    return llmg__ok(err, LLMG_OK);
+}
+
+/* Copies a data view still pointing into the window into _data. */
+static llmg_status llmg__sse_keep_view(llmg_sse_parser *p)
+{
+    llmg_status st;
+    if (!p->_view) return LLMG_OK;
+    llmg__buf_clear(&p->_data);
+    st = llmg__buf_append(&p->_data, &p->_o.allocator, p->_view, p->_view_len,
+                          p->_o.max_event_bytes);
+    p->_view = NULL;
+    return st;
+}
+
+static int llmg__sse_field_is(const char *name, size_t len, const char *lit, size_t lit_len)
+{
+    return len == lit_len && memcmp(name, lit, len) == 0;
+}
+
+/* One data line: the first stays a view when it is read in place. */
+static llmg_status llmg__sse_data_line(llmg_sse_parser *p, const char *v, size_t n,
+                                       int in_place, uint64_t at)
+{
+    const llmg_allocator *a = &p->_o.allocator;
+    size_t total = 0;
+    llmg_status st = LLMG_OK;
+    size_t have = p->_view ? p->_view_len : p->_data.len;
+    if (p->_data_lines > 0 && !llmg__size_add(have, 1, &total)) total = (size_t)-1;
+    if (!llmg__size_add(total, n, &total) || total > p->_o.max_event_bytes)
+        return llmg__sse_fail(p, NULL, LLMG_E_LIMIT,
+                              LLMG__MSG("sse: event data longer than opts.max_event_bytes"), at);
+    if (p->_data_lines == 0 && in_place) {
+        p->_view = v;
+        p->_view_len = n;
+    } else {
+        st = llmg__sse_keep_view(p);
+        if (st == LLMG_OK && p->_data_lines > 0)
+            st = llmg__buf_append(&p->_data, a, "\n", 1, p->_o.max_event_bytes);
+        if (st == LLMG_OK) st = llmg__buf_append(&p->_data, a, v, n, p->_o.max_event_bytes);
+    }
+    if (st != LLMG_OK)
+        return llmg__sse_fail(p, NULL, st, LLMG__MSG("sse: out of memory for event data"), at);
+    p->_data_lines++;
+    return LLMG_OK;
+}
+
+/* Interprets one complete line (without its end). Returns LLMG_OK when an
+   event was dispatched into *ev, LLMG_NEED_MORE when not, or an error. */
+static llmg_status llmg__sse_line(llmg_sse_parser *p, const char *line, size_t len,
+                                  int in_place, uint64_t at, llmg_sse_event *ev)
+{
+    const llmg_allocator *a = &p->_o.allocator;
+    const char *colon, *value;
+    size_t name_len, vlen;
+    llmg_status st;
+
+    if (len == 0) {                              /* blank line: dispatch */
+        p->_in_block = 0;
+        if (p->_data_lines == 0) {
+            p->_type.len = 0;
+            return LLMG_NEED_MORE;
+        }
+        /* The buffers are emptied by length only: their bytes stay
+           readable through *ev until the next call on p. */
+        if (p->_type.len > 0) {
+            ev->type.ptr = p->_type.ptr;
+            ev->type.len = p->_type.len;
+        } else {
+            ev->type.ptr = llmg__sse_default_type;
+            ev->type.len = sizeof llmg__sse_default_type - 1;
+        }
+        if (p->_view) {
+            ev->data.ptr = p->_view;
+            ev->data.len = p->_view_len;
+            p->_view = NULL;
+        } else {
+            ev->data.ptr = p->_data.ptr ? p->_data.ptr : "";
+            ev->data.len = p->_data.len;
+        }
+        ev->id.ptr = p->_id.ptr ? p->_id.ptr : "";
+        ev->id.len = p->_id.len;
+        ev->offset = p->_block_start;
+        p->_data.len = 0;
+        p->_type.len = 0;
+        p->_data_lines = 0;
+        return LLMG_OK;
+    }
+    if (!p->_in_block) {
+        p->_in_block = 1;
+        p->_block_start = at;
+    }
+    if (line[0] == ':') return LLMG_NEED_MORE;   /* comment */
+    colon = (const char *)memchr(line, ':', len);
+    name_len = colon ? (size_t)(colon - line) : len;
+    value = colon ? colon + 1 : line + len;
+    vlen = colon ? len - name_len - 1 : 0;
+    if (vlen > 0 && value[0] == ' ') { value++; vlen--; }
+
+    switch (name_len) {
+    case 2:
+        if (!llmg__sse_field_is(line, name_len, "id", 2)) break;
+        if (memchr(value, '\0', vlen)) break;    /* an id with NUL is ignored */
+        p->_id.len = 0;
+        st = llmg__buf_append(&p->_id, a, value, vlen, p->_o.max_line_bytes);
+        if (st != LLMG_OK) return llmg__sse_fail(p, NULL, st, LLMG__MSG("sse: out of memory"), at);
+        break;
+    case 4:
+        if (!llmg__sse_field_is(line, name_len, "data", 4)) break;
+        st = llmg__sse_data_line(p, value, vlen, in_place, at);
+        if (st != LLMG_OK) return st;
+        break;
+    case 5: {
+        size_t i;
+        uint64_t ms = 0;
+        if (llmg__sse_field_is(line, name_len, "event", 5)) {
+            p->_type.len = 0;
+            st = llmg__buf_append(&p->_type, a, value, vlen, p->_o.max_line_bytes);
+            if (st != LLMG_OK)
+                return llmg__sse_fail(p, NULL, st, LLMG__MSG("sse: out of memory"), at);
+            break;
+        }
+        if (!llmg__sse_field_is(line, name_len, "retry", 5) || vlen == 0) break;
+        for (i = 0; i < vlen; i++) {
+            unsigned d = (unsigned)(unsigned char)value[i] - '0';
+            if (d > 9) break;
+            ms = ms > (UINT64_MAX - d) / 10 ? UINT64_MAX : ms * 10 + d;
+        }
+        if (i == vlen) {
+            p->_retry = ms;
+            p->_has_retry = 1;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    return LLMG_NEED_MORE;
+}
+
+static const unsigned char llmg__sse_bom[3] = { 0xEF, 0xBB, 0xBF };
+
+/* Matches a leading BOM, possibly split across feeds. Bytes that started
+   like a BOM but were not one become the start of the first line. */
+static llmg_status llmg__sse_bom_step(llmg_sse_parser *p)
+{
+    while (p->_bom < 3 && p->_in_pos < p->_in_len) {
+        if ((unsigned char)p->_in[p->_in_pos] == llmg__sse_bom[p->_bom]) {
+            p->_in_pos++;
+            p->_bom++;
+            continue;
+        }
+        if (p->_bom > 0) {
+            llmg_status st = llmg__buf_append(&p->_line, &p->_o.allocator, llmg__sse_bom,
+                                              p->_bom, p->_o.max_line_bytes);
+            if (st != LLMG_OK)
+                return llmg__sse_fail(p, NULL, st, LLMG__MSG("sse: out of memory"), p->_pos);
+            p->_in_line = 1;
+        }
+        p->_bom = 3;
+    }
+    return LLMG_OK;
+}
+
+LLMG_API llmg_status llmg_sse_next(llmg_sse_parser *p, llmg_sse_event *ev, llmg_error *err)
+{
+    const llmg_allocator *a = &p->_o.allocator;
+    llmg_status st;
+    if (p->_err.code < 0) return llmg__sse_sticky(p, err);
+    if (p->_finished) return llmg__ok(err, LLMG_DONE);
+    if (p->_bom < 3) {
+        st = llmg__sse_bom_step(p);
+        if (st < 0) return llmg__sse_sticky(p, err);
+    }
+    while (p->_in_pos < p->_in_len) {
+        const char *s = p->_in + p->_in_pos;
+        size_t n = p->_in_len - p->_in_pos, len;
+        uint64_t at = p->_pos + p->_in_pos;
+        const char *lf, *cr, *end;
+        if (p->_skip_lf) {                       /* CR LF split across feeds */
+            p->_skip_lf = 0;
+            if (s[0] == '\n') { p->_in_pos++; continue; }
+        }
+        lf = (const char *)memchr(s, '\n', n);
+        cr = (const char *)memchr(s, '\r', lf ? (size_t)(lf - s) : n);
+        end = cr ? cr : lf;
+        if (!end) {                              /* the line goes on in the next feed */
+            size_t room = p->_o.max_line_bytes - p->_line.len;
+            if (n > room)
+                return llmg__sse_fail(p, err, LLMG_E_LIMIT,
+                                      LLMG__MSG("sse: line longer than opts.max_line_bytes"),
+                                      at + room);
+            st = llmg__sse_keep_view(p);
+            if (st == LLMG_OK) st = llmg__buf_append(&p->_line, a, s, n, p->_o.max_line_bytes);
+            if (st != LLMG_OK)
+                return llmg__sse_fail(p, err, st, LLMG__MSG("sse: out of memory for a line"), at);
+            p->_in_line = 1;
+            p->_in_pos = p->_in_len;
+            break;
+        }
+        len = (size_t)(end - s);
+        p->_in_pos += len + 1;
+        if (end == cr) {
+            if (p->_in_pos < p->_in_len) {
+                if (p->_in[p->_in_pos] == '\n') p->_in_pos++;
+            } else {
+                p->_skip_lf = 1;
+            }
+        }
+        if (p->_in_line) {                       /* finish the buffered line */
+            uint64_t line_at = at - p->_line.len;
+            if (len > p->_o.max_line_bytes - p->_line.len)
+                return llmg__sse_fail(p, err, LLMG_E_LIMIT,
+                                      LLMG__MSG("sse: line longer than opts.max_line_bytes"),
+                                      at + (p->_o.max_line_bytes - p->_line.len));
+            st = llmg__buf_append(&p->_line, a, s, len, p->_o.max_line_bytes);
+            if (st != LLMG_OK)
+                return llmg__sse_fail(p, err, st, LLMG__MSG("sse: out of memory for a line"), at);
+            p->_in_line = 0;
+            st = llmg__sse_line(p, p->_line.ptr, p->_line.len, 0, line_at, ev);
+            llmg__buf_clear(&p->_line);
+        } else {
+            if (len > p->_o.max_line_bytes)
+                return llmg__sse_fail(p, err, LLMG_E_LIMIT,
+                                      LLMG__MSG("sse: line longer than opts.max_line_bytes"),
+                                      at + p->_o.max_line_bytes);
+            st = llmg__sse_line(p, s, len, 1, at, ev);
+        }
+        if (st == LLMG_OK) return llmg__ok(err, LLMG_OK);
+        if (st < 0) return llmg__sse_sticky(p, err);
+    }
+    st = llmg__sse_keep_view(p);
+    if (st != LLMG_OK)
+        return llmg__sse_fail(p, err, st, LLMG__MSG("sse: out of memory for event data"),
+                              p->_pos + p->_in_len);
+    return llmg__ok(err, LLMG_NEED_MORE);
+}
+
+LLMG_API llmg_status llmg_sse_finish(llmg_sse_parser *p, llmg_error *err)
+{
+    if (p->_err.code < 0) return llmg__sse_sticky(p, err);
+    if (p->_in_pos < p->_in_len)
+        return llmg__fail(err, LLMG_E_ARG,
+                          LLMG__MSG("sse: finish before next used up the fed bytes"),
+                          p->_pos + p->_in_pos);
+    p->_pos += p->_in_len;
+    p->_in = NULL;
+    p->_in_len = p->_in_pos = 0;
+    p->_finished = 1;
+    p->_view = NULL;
+    p->_data_lines = 0;
+    p->_in_line = p->_in_block = 0;
+    p->_line.len = p->_data.len = p->_type.len = 0;
+    return llmg__ok(err, LLMG_OK);
+}
+
+LLMG_API int llmg_sse_retry(const llmg_sse_parser *p, uint64_t *ms)
+{
+    if (!p->_has_retry) return 0;
+    if (ms) *ms = p->_retry;
+    return 1;
+}
+
+LLMG_API uint64_t llmg_sse_offset(const llmg_sse_parser *p)
+{
+    return p->_pos + p->_in_pos;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LLM_GATEWAY_IMPLEMENTATION */
+
+/*
+------------------------------------------------------------------------------
+MIT License
+
+Copyright (c) 2026 the llm_gateway.h authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in
+all copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+------------------------------------------------------------------------------
+*/

@@ -1,0 +1,17 @@
+/* ...and this one only includes the declarations and calls the API. */
+#include "../../llm_gateway.h"
+
+int two_tu_b(void);
+
+int two_tu_b(void)
+{
+    llmg_json_doc doc;
+    llmg_json_val v;
+    int64_t n = 0;
+    llmg_json_doc_init(&doc);
+    if (llmg_json_parse(&doc, "{\"n\":7}", 7, NULL, NULL) != LLMG_OK) return 1;
+    v = llmg_json_getc(llmg_json_root(&doc), "n");
+    if (llmg_json_get_int64(v, &n) != LLMG_OK || n != 7) return 2;
+    llmg_json_doc_free(&doc);
+    return llmg_version() == LLMG_VERSION_NUM ? 0 : 3;
+}

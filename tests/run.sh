@@ -1,0 +1,30 @@
+#!/bin/sh
+# make test: every part, then one closing line "N passed, N failed".
+cd "$(dirname "$0")/.." || exit 2
+total_pass=0
+total_fail=0
+part() {   # name, command...
+    name=$1; shift
+    echo "== $name"
+    "$@" >build/part.log 2>&1
+    rc=$?
+    cat build/part.log
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' build/part.log | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "FAIL $name: exited $rc without a result line"
+        total_fail=$((total_fail + 1))
+        return
+    fi
+    p=$(echo "$line" | cut -d' ' -f1)
+    f=$(echo "$line" | cut -d' ' -f3)
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+    total_pass=$((total_pass + p))
+    total_fail=$((total_fail + f))
+}
+mkdir -p build
+part "compile matrix (gcc, clang; C99, C11, C++11; every option)" sh tests/compile.sh
+part "unit tests, C99, ASan+UBSan" build/asan/test_unit
+part "unit tests, C++11, ASan+UBSan" build/asan/test_unit_cxx
+part "llmg tool" sh tests/cli.sh
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
