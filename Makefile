@@ -57,3 +57,34 @@ test-valgrind: build/plain/test_unit
 
 clean:
 	rm -rf build
+
+# ---------------------------------------------------------------- bench and fuzz
+.PHONY: bench fuzz fuzz-report
+build/bench: bench/bench.c $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS_O) -o $@ bench/bench.c
+
+bench: build/bench
+	build/bench
+
+FUZZ_SECONDS ?= 10
+FUZZ_TARGETS  = json sse
+FUZZ_CFLAGS   = -g -O1 -fno-sanitize-recover=all -fsanitize=address,undefined
+build/fuzz/impl.o: fuzz/fuzz_impl.c $(HDR)
+	@mkdir -p build/fuzz
+	clang -std=c99 $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ fuzz/fuzz_impl.c
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/impl.o
+	clang -std=c99 $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/impl.o
+
+# Each target runs FUZZ_SECONDS on a working copy of its seed corpus; any
+# finding fails the run (libFuzzer exits non-zero and leaves crash-* files).
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p build/fuzz/corpus/$$t && cp -n fuzz/corpus/$$t/* build/fuzz/corpus/$$t/ 2>/dev/null; \
+	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/$$t.dict \
+	        -artifact_prefix=build/fuzz/ -print_final_stats=1 build/fuzz/corpus/$$t \
+	        >build/fuzz/$$t.log 2>&1 || { tail -n 40 build/fuzz/$$t.log; exit 1; }; \
+	    grep -E '^stat::(number_of_executed_units|new_units_added)|^#[0-9]+.*DONE' build/fuzz/$$t.log; \
+	done

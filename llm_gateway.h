@@ -3246,11 +3246,17 @@ static llmg_status llmg__sse_bom_step(llmg_sse_parser *p)
             p->_bom++;
             continue;
         }
-        if (p->_bom > 0) {
-            llmg_status st = llmg__buf_append(&p->_line, &p->_o.allocator, llmg__sse_bom,
-                                              p->_bom, p->_o.max_line_bytes);
+        if (p->_bom > 0) {                      /* stream offsets 0 .. _bom-1 */
+            llmg_status st;
+            if (p->_bom > p->_o.max_line_bytes)
+                return llmg__sse_fail(p, NULL, LLMG_E_LIMIT,
+                                      LLMG__MSG("sse: line longer than opts.max_line_bytes"),
+                                      p->_o.max_line_bytes);
+            st = llmg__buf_append(&p->_line, &p->_o.allocator, llmg__sse_bom, p->_bom,
+                                  p->_o.max_line_bytes);
             if (st != LLMG_OK)
-                return llmg__sse_fail(p, NULL, st, LLMG__MSG("sse: out of memory"), p->_pos);
+                return llmg__sse_fail(p, NULL, st, LLMG__MSG("sse: out of memory for a line"),
+                                      p->_bom);
             p->_in_line = 1;
         }
         p->_bom = 3;

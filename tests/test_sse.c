@@ -220,6 +220,8 @@ static void test_sse_limits(void)
         { "data: abcdef\n\n", 0, 5, 0 },
         { ": a long comment line\n\n", 10, 0, 10 },
         { "data: x\r\n\r\n", 7, 0, (uint64_t)-1 },
+        { "\xEF\xBBx\n\n", 1, 0, 1 },        /* a BOM cut short counts as line bytes */
+        { "\xEF\xBBx\n\n", 3, 0, (uint64_t)-1 },
     };
     size_t k, split;
     for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
