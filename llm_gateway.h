@@ -935,6 +935,16 @@ LLMG_API llmg_allocator llmg_fixed_allocator(llmg_fixed *f)
 #define LLMG__NUM_DOUBLE_MAX 32
 #define LLMG__NUM_INT64_MAX_LEN 21
 
+/* Ruby prints an integral double in fixed notation only up to DBL_DIG
+   (15) digits: 1e14.to_s == "100000000000000.0" but 1e15.to_s ==
+   "1.0e+15" and 9007199254740992.0.to_s == "9.007199254740992e+15"
+   (numeric.c flo_to_s; checked against ruby 3.1.2 and its JSON 2.6.1).
+   Values with a fractional part use fixed notation whenever the point
+   falls inside the digits (decpt < digit count, so up to 16). */
+#ifndef LLMG__NUM_INT_FIXED_MAX
+#  define LLMG__NUM_INT_FIXED_MAX 15
+#endif
+
 /* Significant digits kept by the parser before folding the rest into a
    sticky digit; must be >= 768 for exact rounding. */
 #define LLMG__NUM_MAX_SIG 800
@@ -950,9 +960,18 @@ LLMG_API llmg_allocator llmg_fixed_allocator(llmg_fixed *f)
 #  define LLMG__NUM_TRACK(n) ((void)0)
 #endif
 
+/* Tests define LLMG__NUM_FORCE_SLOW to push every conversion through the
+   exact big-integer code. */
+#ifdef LLMG__NUM_FORCE_SLOW
+#  define LLMG__NUM_SHORTCUTS 0
+#  define LLMG__NUM_NO_FAST_PATH 1
+#else
+#  define LLMG__NUM_SHORTCUTS 1
+#endif
+
 /* x87 evaluation (FLT_EVAL_METHOD 2) would double-round Clinger's fast
    path, so it is disabled there. */
-#if defined(__FLT_EVAL_METHOD__)
+#if defined(__FLT_EVAL_METHOD__) && !defined(LLMG__NUM_NO_FAST_PATH)
 #  if __FLT_EVAL_METHOD__ != 0 && __FLT_EVAL_METHOD__ != 1
 #    define LLMG__NUM_NO_FAST_PATH 1
 #  endif
@@ -1225,12 +1244,30 @@ LLMG__UNUSED static int llmg__num_floor_log10_pow2(int e)
 /* ---------------------------------------------------------------------- */
 /* formatting                                                             */
 
+/* Ends digit generation: picks the last digit q or q + 1.  tc1: the
+   prefix with q is inside the rounding interval, tc2: with q + 1; cmp2:
+   sign of 2 * remainder - s (which of the two is closer). */
+LLMG__UNUSED static char llmg__num_last_digit(uint64_t q, int tc1, int tc2,
+                                              int cmp2)
+{
+    if (tc1 && tc2) {
+        /* both round-trip: take the closer one, ties to an even digit */
+        if (cmp2 > 0 || (cmp2 == 0 && (q & 1u) != 0))
+            q++;
+    } else if (tc2) {
+        q++;
+    }
+    /* q + 1 <= 9 here: otherwise the previous prefix plus one unit would
+       already have been inside the interval */
+    return (char)('0' + (int)q);
+}
+
 /* Shortest round-trip digits of mant * 2^e (mant > 0).  Writes the digits
    (no trailing zeros) to dig, returns their count and sets *decpt so that
    the value is 0.DIGITS * 10^decpt.  `asym` says the gap below is half the
    gap above (normalised power of two).
-   Stack: four big integers (4 * 364 bytes) plus cmp_sum's 364-byte
-   scratch, about 2 KiB in total. */
+   Stack: five big integers (5 * 364 bytes) plus cmp_sum's 364-byte
+   scratch, about 2.3 KiB in total. */
 LLMG__UNUSED static int llmg__num_dragon4(uint64_t mant, int e, int asym,
                                           char *dig, int *decpt)
 {
@@ -1238,51 +1275,68 @@ LLMG__UNUSED static int llmg__num_dragon4(uint64_t mant, int e, int asym,
     llmg__num_big *mm;
     int even = (mant & 1u) == 0;
     int k, nd = 0, sbits, shift;
+    int pr, ps, pmm, common;
     uint64_t s64;
 
-    /* v = r / s, upper gap mp / s, lower gap mm / s (gaps are half ulps) */
-    if (e >= 0) {
-        llmg__num_big_set_u64(&r, mant);
-        llmg__num_big_shl(&r, e + 1 + asym);
-        llmg__num_big_set_u64(&s, asym ? 4u : 2u);
-        llmg__num_big_set_u64(&mp, 1u);
-        llmg__num_big_shl(&mp, e + asym);
-    } else {
-        llmg__num_big_set_u64(&r, mant << (1 + asym));
-        llmg__num_big_set_u64(&s, 1u);
-        llmg__num_big_shl(&s, 1 - e + asym);
-        llmg__num_big_set_u64(&mp, asym ? 2u : 1u);
-    }
-
-    /* k = floor(log10(2^floor(log2 v))) + 1 never exceeds the decimal
-       exponent of v and is at most two below the final one. */
+    /* v = r / s, upper gap mp / s, lower gap mm / s (the gaps are half
+       ulps).  Before scaling by 10^k:
+         r = mant * 2^(1 + asym + e), s = 2^(1 + asym), mp = 2^(asym + e),
+         mm = 2^e;
+       negative powers move to the other side of the fraction.  Scaling
+       by 10^-k = 5^-k * 2^-k is done the same way, and the common power
+       of two is cancelled so the integers stay as small as possible. */
     k = llmg__num_floor_log10_pow2(e + llmg__num_bitlen64(mant) - 1) + 1;
+    /* k never exceeds the decimal exponent of v and is at most two below
+       the final one; the loop further down raises it. */
+    pr = 1 + asym + (e > 0 ? e : 0) + (k < 0 ? -k : 0);
+    ps = 1 + asym + (e < 0 ? -e : 0) + (k > 0 ? k : 0);
+    pmm = (e > 0 ? e : 0) + (k < 0 ? -k : 0);
+    common = pmm < ps ? pmm : ps;
+    pr -= common;
+    ps -= common;
+    pmm -= common;
+
+    llmg__num_big_set_u64(&s, 1u);
+    llmg__num_big_set_u64(&mp, 1u);
     if (k >= 0) {
         llmg__num_big_mul_pow5(&s, k);
-        llmg__num_big_shl(&s, k);
+        llmg__num_big_set_u64(&r, mant);
     } else {
-        llmg__num_big_mul_pow5(&r, -k);
-        llmg__num_big_shl(&r, -k);
         llmg__num_big_mul_pow5(&mp, -k);
-        llmg__num_big_shl(&mp, -k);
+        r = mp;
+        if (mant >> 32) {
+            /* r = 5^-k * mant, mant split in 32-bit halves */
+            llmg__num_big lo = mp;
+            llmg__num_big_muladd(&r, (uint32_t)(mant >> 32), 0u);
+            llmg__num_big_shl(&r, 32);
+            llmg__num_big_muladd(&lo, (uint32_t)mant, 0u);
+            {
+                uint64_t c = 0;
+                int i;
+                for (i = 0; i < r.n; i++) {
+                    uint64_t t = (uint64_t)r.d[i] + (i < lo.n ? lo.d[i] : 0u) + c;
+                    r.d[i] = (uint32_t)t;
+                    c = t >> 32;
+                }
+                if (c != 0) {
+                    r.d[r.n] = (uint32_t)c;
+                    r.n++;
+                }
+            }
+        } else {
+            llmg__num_big_muladd(&r, (uint32_t)mant, 0u);
+        }
     }
+    llmg__num_big_shl(&r, pr);
+    llmg__num_big_shl(&s, ps);
     if (asym) {
-        /* lower gap is half the upper gap; mp is even here */
         mm_store = mp;
         mm = &mm_store;
-        {
-            int i;
-            uint32_t carry = 0;
-            for (i = mm->n - 1; i >= 0; i--) {
-                uint32_t x = mm->d[i];
-                mm->d[i] = (x >> 1) | carry;
-                carry = (x & 1u) << 31;
-            }
-            while (mm->n > 0 && mm->d[mm->n - 1] == 0)
-                mm->n--;
-        }
+        llmg__num_big_shl(mm, pmm);
+        llmg__num_big_shl(&mp, pmm + 1);
     } else {
         mm = &mp;
+        llmg__num_big_shl(&mp, pmm);
     }
 
     /* Raise k until the upper end of the rounding interval is below 10^k
@@ -1296,56 +1350,72 @@ LLMG__UNUSED static int llmg__num_dragon4(uint64_t mant, int e, int asym,
             break;
         }
     }
+    *decpt = k;
 
-    /* s is fixed from here on: precompute its top 60 bits so each digit
-       costs one 64-bit division plus at most one correction. */
     sbits = llmg__num_big_bitlen(&s);
-    shift = sbits > 60 ? sbits - 60 : 0;
-    s64 = llmg__num_big_shr64(&s, shift);
-
-    for (;;) {
-        uint64_t r64, q;
-        int tc1, tc2, c;
-        llmg__num_big_muladd(&r, 10u, 0u);
-        llmg__num_big_muladd(&mp, 10u, 0u);
-        if (mm != &mp)
-            llmg__num_big_muladd(mm, 10u, 0u);
-        r64 = llmg__num_big_shr64(&r, shift);
-        q = r64 / (shift != 0 ? s64 + 1u : s64);
-        if (q > 9u)
-            q = 9u; /* cannot happen since r < 10 s */
-        if (q != 0)
-            llmg__num_big_submul(&r, &s, (uint32_t)q);
-        if (llmg__num_big_cmp(&r, &s) >= 0) {
-            llmg__num_big_submul(&r, &s, 1u);
-            q++;
+    if (LLMG__NUM_SHORTCUTS && sbits <= 60) {
+        /* Everything fits in 64 bits: r < s, mp < s until the loop ends,
+           so ten times any of them stays below 2^64. */
+        uint64_t r1 = llmg__num_big_shr64(&r, 0);
+        uint64_t s1 = llmg__num_big_shr64(&s, 0);
+        uint64_t mp1 = llmg__num_big_shr64(&mp, 0);
+        uint64_t mm1 = llmg__num_big_shr64(mm, 0);
+        for (;;) {
+            uint64_t q;
+            int tc1, tc2;
+            r1 *= 10u;
+            mp1 *= 10u;
+            mm1 *= 10u;
+            q = r1 / s1;
+            r1 %= s1;
+            tc1 = even ? r1 <= mm1 : r1 < mm1;
+            tc2 = even ? mp1 >= s1 - r1 : mp1 > s1 - r1;
+            if (!tc1 && !tc2 && nd < 19) {
+                dig[nd++] = (char)('0' + (int)q);
+                continue;
+            }
+            dig[nd++] = llmg__num_last_digit(q, tc1, tc2,
+                                             2u * r1 > s1 ? 1 : (2u * r1 == s1 ? 0 : -1));
+            break;
         }
-        c = llmg__num_big_cmp(&r, mm);
-        tc1 = even ? c <= 0 : c < 0;
-        c = llmg__num_big_cmp_sum(&r, &mp, &s);
-        tc2 = even ? c >= 0 : c > 0;
-        if (!tc1 && !tc2 && nd < 19) {
-            dig[nd++] = (char)('0' + (int)q);
-            continue;
-        }
-        if (tc1 && tc2) {
-            /* both neighbours round-trip: take the closer, ties to even */
-            llmg__num_big tw = r;
-            llmg__num_big_shl(&tw, 1);
-            c = llmg__num_big_cmp(&tw, &s);
-            if (c > 0 || (c == 0 && (q & 1u) != 0))
+    } else {
+        /* s is fixed from here on: precompute its top 60 bits so each
+           digit costs one 64-bit division plus at most one correction. */
+        shift = sbits - 60;
+        s64 = llmg__num_big_shr64(&s, shift);
+        for (;;) {
+            uint64_t q;
+            int tc1, tc2, c;
+            llmg__num_big_muladd(&r, 10u, 0u);
+            llmg__num_big_muladd(&mp, 10u, 0u);
+            if (mm != &mp)
+                llmg__num_big_muladd(mm, 10u, 0u);
+            q = llmg__num_big_shr64(&r, shift) / (s64 + 1u);
+            if (q > 9u)
+                q = 9u; /* cannot happen since r < 10 s */
+            if (q != 0)
+                llmg__num_big_submul(&r, &s, (uint32_t)q);
+            if (llmg__num_big_cmp(&r, &s) >= 0) {
+                llmg__num_big_submul(&r, &s, 1u);
                 q++;
-        } else if (tc2) {
-            q++;
+            }
+            c = llmg__num_big_cmp(&r, mm);
+            tc1 = even ? c <= 0 : c < 0;
+            c = llmg__num_big_cmp_sum(&r, &mp, &s);
+            tc2 = even ? c >= 0 : c > 0;
+            if (!tc1 && !tc2 && nd < 19) {
+                dig[nd++] = (char)('0' + (int)q);
+                continue;
+            }
+            c = 0;
+            if (tc1 && tc2)
+                c = llmg__num_big_cmp_sum(&r, &r, &s);
+            dig[nd++] = llmg__num_last_digit(q, tc1, tc2, c);
+            break;
         }
-        /* q + 1 <= 9 here: otherwise the previous prefix plus one unit
-           would already have been inside the interval */
-        dig[nd++] = (char)('0' + (int)q);
-        break;
     }
     while (nd > 1 && dig[nd - 1] == '0')
         nd--;
-    *decpt = k;
     return nd;
 }
 
@@ -1364,7 +1434,8 @@ LLMG__UNUSED static int llmg__num_shortest(uint32_t biased, uint64_t frac,
     }
     /* Integers below 2^53: their gap is at most 1/2, so no other decimal
        with as few digits is in range; the digits are the integer's own. */
-    if (e < 0 && e >= -52 && (mant & (((uint64_t)1 << -e) - 1u)) == 0) {
+    if (LLMG__NUM_SHORTCUTS && e < 0 && e >= -52 &&
+        (mant & (((uint64_t)1 << -e) - 1u)) == 0) {
         uint64_t iv = mant >> -e;
         char tmp[20];
         int n = 0, i, z;
@@ -1392,9 +1463,11 @@ LLMG__UNUSED static size_t llmg__num_format_double(double v, char *buf)
     uint64_t bits;
     uint32_t biased;
     uint64_t frac;
-    char dig[24] = { 0 };   /* set by llmg__num_shortest; zeroed to quiet -O2 flow analysis */
+    char dig[24] = { 0 };   /* filled by llmg__num_shortest; zeroed to quiet -O2 flow analysis */
     int nd, decpt, i;
     char *p = buf;
+
+    dig[0] = '0'; /* silences a false maybe-uninitialized warning */
 
     memcpy(&bits, &v, sizeof bits);
     biased = (uint32_t)(bits >> 52) & 0x7FFu;
@@ -1407,7 +1480,10 @@ LLMG__UNUSED static size_t llmg__num_format_double(double v, char *buf)
     }
     nd = llmg__num_shortest(biased, frac, dig, &decpt);
 
-    if (decpt > 0 && decpt <= 16) {
+    /* Ruby's flo_to_s: fixed notation when the point falls inside the
+       digits, or for integral values with at most LLMG__NUM_INT_FIXED_MAX
+       digits; "0.000ddd" down to three zeros; exponent form otherwise. */
+    if (decpt > 0 && (decpt < nd || decpt <= LLMG__NUM_INT_FIXED_MAX)) {
         if (nd <= decpt) {
             memcpy(p, dig, (size_t)nd);
             p += nd;
