@@ -30,6 +30,16 @@
             return err.code < 0;
         }
 
+   and the JSON layer, reading a document without copying it:
+
+        llmg_json_doc doc;
+        int64_t n;
+        llmg_json_doc_init(&doc);
+        if (llmg_json_parse(&doc, text, len, NULL, &err) == LLMG_OK &&
+            llmg_json_get_int64(llmg_json_getc(llmg_json_root(&doc), "n"), &n) == LLMG_OK)
+            printf("n = %lld\n", (long long)n);
+        llmg_json_doc_free(&doc);
+
    TABLE OF CONTENTS   search ">>tag"; the implementation reuses each tag with "impl-"
         >>config     linkage, version, compile-time options
         >>base       llmg_status, llmg_error, llmg_str, llmg_allocator,
@@ -77,6 +87,29 @@
         it was chunked. Errors are sticky: after a negative status every
         call on that object returns the same error until it is reset.
         Input that ends inside a token is not invalid: it is LLMG_NEED_MORE.
+
+   LIMITS
+        Every size taken from untrusted input has a limit in an options
+        struct (zero means the default) and fails with LLMG_E_LIMIT past it:
+            SSE line                64 KiB    llmg_sse_opts.max_line_bytes
+            SSE event data          1 MiB     llmg_sse_opts.max_event_bytes
+            JSON nesting            512       llmg_json_opts.max_depth
+            JSON tokens             16 Mi     llmg_json_opts.max_tokens
+            JSON writer nesting     512       llmg_json_writer_opts.max_depth
+        Memory: the SSE framer holds at most one partial line and one event
+        (line + event limits, plus the event name and id); a parsed JSON
+        document holds sizeof(llmg_json_tok) (32 bytes on 64-bit hosts) per
+        token; the incremental JSON validator holds max_depth / 8 bytes past
+        512 levels and nothing else.
+
+   NUMBERS
+        Numbers are parsed and printed without strtod or printf, so nothing
+        depends on the C locale: parsing is correctly rounded (round half to
+        even, any number of digits), printing gives the shortest digits that
+        read back to the same double, laid out as Ruby's Float#to_s does
+        (checked against Ruby 3.1): "1.0", "0.5", "100000000000000.0",
+        "1.0e+15" (an integral value past 15 digits), "1234567890123456.8",
+        "0.0001", "1.0e-05".
 
    LICENSE
         MIT, see the end of this file.
@@ -384,12 +417,13 @@ LLMG_API int            llmg_json_is_null(llmg_json_val v);
 /* The writer: compact JSON in the exact format of Ruby's generator (no
    whitespace; raw UTF-8; '/' not escaped; \b \f \n \r \t \" \\ escaped,
    other control characters as \u00xx; integers as integers; doubles as
-   Ruby's Float#to_s: shortest round-trip digits, "1.0", "1.0e+20" from
-   1e16 up, "1.0e-05" below 1e-4). Commas and colons are placed for you;
+   Ruby's Float#to_s: shortest round-trip digits, "1.0", "1.0e+15" for an
+   integral value past 15 digits, "1.0e-05" below 1e-4; see NUMBERS in the
+   manual). Commas and colons are placed for you;
    a key must come before each member's value. Errors are sticky. */
 typedef struct llmg_json_writer_opts {
     size_t         max_depth;            /* 0 -> 512 */
-    size_t         max_bytes;            /* output limit; 0 -> SIZE_MAX */
+    size_t         max_bytes;            /* output limit in bytes; 0 -> SIZE_MAX / 2 */
     int            replace_invalid_utf8; /* 0: invalid UTF-8 in a string is LLMG_E_SYNTAX;
                                             1: each maximal invalid subpart becomes U+FFFD,
                                             as the WHATWG decoder does (lossy) */

@@ -148,6 +148,7 @@ static int cmd_sse_dump(int argc, char **argv)
     char *buf;
     size_t len, at = 0;
     llmg_sse_parser p;
+    llmg_sse_opts so;
     llmg_sse_event ev;
     llmg_error err;
     llmg_status st = LLMG_OK;
@@ -161,7 +162,11 @@ static int cmd_sse_dump(int argc, char **argv)
     memset(&wo, 0, sizeof wo);
     wo.replace_invalid_utf8 = 1;
     llmg_json_writer_init(&w, &wo, NULL);
-    llmg_sse_init(&p, NULL, NULL);
+    /* the whole input is in memory already: no line or event of it is refused */
+    memset(&so, 0, sizeof so);
+    so.max_line_bytes = len + 1;
+    so.max_event_bytes = len + 1;
+    llmg_sse_init(&p, &so, NULL);
     do {
         size_t n = o.chunk && o.chunk < len - at ? o.chunk : len - at;
         st = llmg_sse_feed(&p, buf + at, n, &err);

@@ -594,8 +594,50 @@ static void test_json_alloc_failure(void)
     }
 }
 
+/* A large generated document validated at chunk sizes 1 to 64, and the
+   same document with one bad byte: same verdict and offset every time. */
+static void test_json_large_chunked(void)
+{
+    t_str doc = {0, 0, 0};
+    size_t chunk, bad_at;
+    int i;
+    char item[128];
+    t_str_addc(&doc, "[");
+    for (i = 0; i < 400; i++) {
+        snprintf(item, sizeof item, "%s{\"i\":%d,\"s\":\"caf\xc3\xa9 \\u00e9 \\n %d\",\"f\":%d.5e-3,\"a\":[true,null]}",
+                 i ? "," : "", i, i * 7, i);
+        t_str_addc(&doc, item);
+    }
+    t_str_addc(&doc, "]");
+    bad_at = doc.len / 2;
+    for (chunk = 1; chunk <= 64; chunk++) {
+        int pass;
+        for (pass = 0; pass < 2; pass++) {
+            llmg_json_stream s;
+            llmg_error err;
+            llmg_status st = LLMG_NEED_MORE;
+            size_t at = 0;
+            char saved = doc.p[bad_at];
+            if (pass == 1) doc.p[bad_at] = '\x01';
+            llmg_json_stream_init(&s, NULL, &err);
+            while (at < doc.len && st >= 0) {
+                size_t n = chunk < doc.len - at ? chunk : doc.len - at;
+                st = llmg_json_stream_feed(&s, doc.p + at, n, &err);
+                at += n;
+            }
+            if (st >= 0) st = llmg_json_stream_finish(&s, &err);
+            llmg_json_stream_free(&s);
+            if (pass == 0) CHECK(st == LLMG_OK);
+            else CHECK(st == LLMG_E_SYNTAX && err.offset == bad_at);
+            doc.p[bad_at] = saved;
+        }
+    }
+    t_str_free(&doc);
+}
+
 void suite_json(void)
 {
+    RUN(test_json_large_chunked);
     RUN(test_json_valid_every_split);
     RUN(test_json_invalid_every_split);
     RUN(test_json_need_more);
