@@ -325,7 +325,8 @@ LLMG_API void llmg_json_doc_init(llmg_json_doc *doc);
    Returns LLMG_OK; LLMG_NEED_MORE when src is a valid but unfinished
    prefix (err->offset == len); LLMG_E_SYNTAX with the offset of the first
    offending byte; LLMG_E_LIMIT past max_depth or max_tokens; LLMG_E_NOMEM.
-   On failure doc->count is 0.
+   On failure doc->count is 0. The allocator of the first parse into doc
+   is kept until llmg_json_doc_free.
    Ownership: doc borrows src, which must outlive its use of the tokens;
    the tokens are doc's, freed by llmg_json_doc_free. */
 LLMG_API llmg_status llmg_json_parse(llmg_json_doc *doc, const char *src, size_t len,
@@ -2431,7 +2432,10 @@ LLMG_API llmg_status llmg_json_stream_init(llmg_json_stream *s, const llmg_json_
     llmg_status st;
     llmg__json_stream_setup(s, opts);
     st = llmg__allocator_resolve(&s->_o.allocator, &s->_o.allocator, err);
-    if (st != LLMG_OK) return llmg__json_fail(s, st, err ? err->msg : "", 0);
+    if (st != LLMG_OK) {
+        memset(&s->_o.allocator, 0, sizeof s->_o.allocator);
+        return llmg__json_fail(s, st, err ? err->msg : LLMG__MSG(""), 0);
+    }
     return llmg__ok(err, LLMG_OK);
 }
 
@@ -2780,6 +2784,7 @@ LLMG_API llmg_status llmg_json_writer_init(llmg_json_writer *w, const llmg_json_
     w->_o.max_bytes = LLMG__DEF(w->_o.max_bytes, (size_t)-1 / 2);
     st = llmg__allocator_resolve(&w->_o.allocator, &w->_o.allocator, err);
     if (st != LLMG_OK) {
+        memset(&w->_o.allocator, 0, sizeof w->_o.allocator);
         w->_err.code = st;
         w->_err.msg = err ? err->msg : LLMG__MSG("");
         return st;
@@ -3143,6 +3148,7 @@ LLMG_API llmg_status llmg_sse_init(llmg_sse_parser *p, const llmg_sse_opts *opts
     p->_o = llmg_sse_opts_resolved(opts);
     st = llmg__allocator_resolve(&p->_o.allocator, &p->_o.allocator, err);
     if (st != LLMG_OK) {
+        memset(&p->_o.allocator, 0, sizeof p->_o.allocator);
         p->_err.code = st;
         p->_err.msg = err ? err->msg : LLMG__MSG("allocator: invalid");
         return st;
@@ -3154,9 +3160,11 @@ LLMG_API void llmg_sse_reset(llmg_sse_parser *p)
 {
     llmg_sse_opts o = p->_o;
     llmg_buf keep[4];
+    llmg_error err = p->_err;
     keep[0] = p->_line; keep[1] = p->_data; keep[2] = p->_type; keep[3] = p->_id;
     memset(p, 0, sizeof *p);
     p->_o = o;
+    if (!o.allocator.alloc_fn) p->_err = err;    /* init failed: nothing to reset to */
     p->_line = keep[0]; p->_data = keep[1]; p->_type = keep[2]; p->_id = keep[3];
     p->_line.len = p->_data.len = p->_type.len = p->_id.len = 0;
 }

@@ -46,6 +46,9 @@ static void test_allocator_resolution(void)
     {
         llmg_sse_event ev;
         CHECK(llmg_sse_next(&p, &ev, &err) == LLMG_E_ARG);   /* sticky */
+        llmg_sse_reset(&p);                                 /* nothing to reset to */
+        CHECK(llmg_sse_feed(&p, "data: x\n\n", 9, &err) == LLMG_E_ARG);
+        llmg_sse_free(&p);
     }
 }
 
