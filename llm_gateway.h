@@ -1971,6 +1971,25 @@ static const unsigned char llmg__json_plain[256] = {
     1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
 };
 
+/* How many bytes from p on a string may hold as they are. Eight at a
+   time while no byte is '"', '\\', below 0x20 or above 0x7F (the classic
+   "has a byte less than n" word tests: exact, never a false "clean"). */
+static size_t llmg__json_plain_run(const unsigned char *p, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = 0;
+    while (n - i >= 8) {
+        uint64_t w, q, b;
+        memcpy(&w, p + i, 8);
+        q = w ^ (ones * 0x22u);
+        b = w ^ (ones * 0x5Cu);
+        if ((w | ((w - ones * 0x20u) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) break;
+        i += 8;
+    }
+    while (i < n && llmg__json_plain[p[i]]) i++;
+    return i;
+}
+
 LLMG_API llmg_json_opts llmg_json_opts_resolved(const llmg_json_opts *in)
 {
     llmg_json_opts o;
@@ -2234,7 +2253,7 @@ static llmg_status llmg__json_run(llmg_json_stream *s, const unsigned char *p, s
                                  base + i);
             break;
         case LLMG__J_STR:
-            while (i < n && llmg__json_plain[p[i]]) i++;
+            i += llmg__json_plain_run(p + i, n - i);
             if (i == n) break;
             c = p[i];
             if (c == '"') {
