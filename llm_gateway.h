@@ -3070,7 +3070,7 @@ LLMG_API llmg_status llmg_json_write_raw(llmg_json_writer *w, llmg_str json)
 /* A parsed string re-escaped: unescaped piece by piece, never copied whole. */
 static llmg_status llmg__jw_lexeme_str(llmg_json_writer *w, llmg_json_val v)
 {
-    size_t a, b;
+    size_t a = 0, b = 0;
     char tmp[4];
     llmg_str piece;
     llmg_status st = llmg__jw_put(w, "\"", 1);
