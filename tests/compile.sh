@@ -5,7 +5,7 @@
 cd "$(dirname "$0")/.." || exit 2
 out=build/compile
 mkdir -p "$out"
-WARN="-Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror"
+WARN="-O2 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror"   # -O2: flow-analysis warnings too
 pass=0
 fail=0
 one() {   # name, command...
