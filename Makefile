@@ -37,6 +37,10 @@ build/asan/llmg: examples/llmg.c $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(CFLAGS_A) -o $@ examples/llmg.c
 
+build/asan/conformance_errors: tests/conformance_errors.c $(HDR)
+	@mkdir -p build/asan
+	$(CC) $(CFLAGS_A) -o $@ tests/conformance_errors.c
+
 build/asan/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(CFLAGS_A) -o $@ $(TEST_SRC)
@@ -50,7 +54,7 @@ build/plain/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/plain
 	$(CC) $(CFLAGS_P) -o $@ $(TEST_SRC)
 
-test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg
+test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg build/asan/conformance_errors
 	@sh tests/run.sh
 
 test-valgrind: build/plain/test_unit
