@@ -17,7 +17,8 @@ CXXFLAGS_A = -std=c++11 -O1 -g $(WARN) $(SAN)
 CFLAGS_P  = -std=c99 -O1 -g $(WARN)
 
 HDR       = llm_gateway.h
-TEST_SRC  = tests/test_main.c tests/test_base.c tests/test_sse.c tests/test_json.c
+TEST_SRC  = tests/test_main.c tests/test_base.c tests/test_sse.c tests/test_json.c \
+            tests/test_errors.c
 TEST_HDR  = tests/test.h
 EXAMPLES  = build/llmg build/minimal
 
@@ -36,6 +37,10 @@ build/asan/llmg: examples/llmg.c $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(CFLAGS_A) -o $@ examples/llmg.c
 
+build/asan/conformance_errors: tests/conformance_errors.c $(HDR)
+	@mkdir -p build/asan
+	$(CC) $(CFLAGS_A) -o $@ tests/conformance_errors.c
+
 build/asan/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(CFLAGS_A) -o $@ $(TEST_SRC)
@@ -49,7 +54,7 @@ build/plain/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/plain
 	$(CC) $(CFLAGS_P) -o $@ $(TEST_SRC)
 
-test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg
+test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg build/asan/conformance_errors
 	@sh tests/run.sh
 
 test-valgrind: build/plain/test_unit
@@ -68,7 +73,7 @@ bench: build/bench
 	build/bench
 
 FUZZ_SECONDS ?= 10
-FUZZ_TARGETS  = json sse
+FUZZ_TARGETS  = json sse errors
 FUZZ_CFLAGS   = -g -O1 -fno-sanitize-recover=all -fsanitize=address,undefined
 build/fuzz/impl.o: fuzz/fuzz_impl.c $(HDR)
 	@mkdir -p build/fuzz

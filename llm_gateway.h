@@ -45,6 +45,8 @@
         >>base       llmg_status, llmg_error, llmg_str, llmg_allocator,
                      llmg_fixed (fixed-buffer allocator), llmg_host
         >>json       strict tokenizer, navigation, compact writer
+        >>error      error kinds, provider keys, the classifier of
+                     provider errors (HTTP responses, stream events)
         >>sse        server-sent-events framing (WHATWG rules)
 
    COMPILE-TIME OPTIONS
@@ -67,7 +69,8 @@
    HOST DUTIES
         The library performs no I/O and keeps no global state. The host owns
         the network, the files and the clocks and hands them in through
-        llmg_host. Pure modules (json, sse) never touch llmg_host. Two
+        llmg_host. Pure modules (json, error, sse) never touch llmg_host;
+        the error classifier takes the wall clock as a number. Two
         llm_gateway objects on two threads need no locking; one object is
         used by one thread at a time.
 
@@ -87,6 +90,13 @@
         it was chunked. Errors are sticky: after a negative status every
         call on that object returns the same error until it is reset.
         Input that ends inside a token is not invalid: it is LLMG_NEED_MORE.
+        When the provider reported the error (LLMG_E_PROVIDER),
+        err->provider points at an llmg_provider_error owned by the object
+        that reported it: its kind ("rate_limit", "prompt_too_long", ...),
+        the provider's message and code, and for a rate limit when to try
+        again. llmg_classify_http and llmg_classify_stream_error build one
+        from a failed response or a stream's error event, as the
+        llm_gateway gem classifies them; err->provider is NULL otherwise.
 
    LIMITS
         Every size taken from untrusted input has a limit in an options
@@ -171,10 +181,15 @@ typedef enum llmg_status {
 #undef LLMG__X
 } llmg_status;
 
+struct llmg_provider_error;              /* >>error */
+
 typedef struct llmg_error {
     llmg_status code;     /* LLMG_OK on success */
     const char *msg;      /* static text, never freed; "" under LLMG_NO_ERROR_STRINGS */
     uint64_t    offset;   /* bytes from the start of the stream or document */
+    const struct llmg_provider_error *provider;  /* LLMG_E_PROVIDER: the classified error,
+                                                    owned by the object that reported it
+                                                    (valid until its next call); NULL otherwise */
 } llmg_error;
 
 /* "LLMG_E_SYNTAX" for LLMG_E_SYNTAX; "LLMG_UNKNOWN" for a value not in the table. */
@@ -469,6 +484,250 @@ LLMG_API llmg_status llmg_json_write_raw(llmg_json_writer *w, llmg_str json);
    in Float#to_s form; keys in source order, repeated keys kept. */
 LLMG_API llmg_status llmg_json_write_val(llmg_json_writer *w, llmg_json_val v);
 
+/* ================================================================ >>error
+   Provider errors: the error kinds, the provider keys, and a pure
+   classifier that turns a failed HTTP response (status, headers, body) or
+   an error event inside a stream into one llmg_provider_error, exactly as
+   the llm_gateway gem (Ruby, 0.8) classifies them in its errors.rb,
+   base_client.rb, its clients and its stream mappers' error helper:
+   - the context-overflow patterns first (llmg_error_is_context_overflow);
+   - then the provider's own handler: Anthropic reads error.message and
+     error.type; OpenAI (openai_completions, openai_responses,
+     openai_codex) error.message and error.code, 429 with its rate-limit
+     metadata and 503; Groq splits 429 on error.code "rate_limit_exceeded";
+   - then the status table: 400 bad_request, 401 authentication, 403
+     permission_denied, 404 not_found, 409 conflict, 422 unprocessable, 429
+     rate_limit, 503 overloaded, other 5xx server, anything else api_status
+     (so Anthropic's 529 "overloaded" is server, as in the gem).
+   Messages: the provider's text as it is. Where the gem's message would
+   be its Ruby class name (the provider gave none), message is null
+   (has_message 0). OpenAI builds one when error.message is absent:
+   "OpenAI request failed with status <status>: <body, stripped>". A
+   message or code that is not a JSON string reads as Ruby's to_s gives
+   it (42, false, 1.0e+20), except that an object or array is its compact
+   JSON where Ruby would print its inspect form.
+   Where the gem would crash (a body or "error" that is JSON but not an
+   object) this code reads {}. Integers past int64_t, which Ruby would
+   keep, count as absent. A body that is not valid UTF-8 is not JSON here.
+   No I/O; the wall clock comes in as a number (now_ms).                  */
+
+/* The error kinds, one per error class of the gem, plus the library's
+   own; names are stable lower-case strings. The gem's classes, in order:
+   BadRequestError, PromptTooLong (which is a BadRequestError),
+   AuthenticationError, PermissionDeniedError, NotFoundError,
+   ConflictError, UnprocessableEntityError, RateLimitError, OverloadError,
+   InternalServerError, APIStatusError (any other status, or a stream
+   error not otherwise classified), APITimeoutError, APIConnectionError.
+   The library's own: truncated (the body ended before the provider's
+   final event), cancelled (the host stopped it), invalid_response (bytes
+   that are not the provider's protocol). NONE is a zeroed object, not an
+   error. */
+#define LLMG__ERROR_KIND_LIST(X)                    \
+    X(NONE,              0, "none")                 \
+    X(BAD_REQUEST,       1, "bad_request")          \
+    X(PROMPT_TOO_LONG,   2, "prompt_too_long")      \
+    X(AUTHENTICATION,    3, "authentication")       \
+    X(PERMISSION_DENIED, 4, "permission_denied")    \
+    X(NOT_FOUND,         5, "not_found")            \
+    X(CONFLICT,          6, "conflict")             \
+    X(UNPROCESSABLE,     7, "unprocessable")        \
+    X(RATE_LIMIT,        8, "rate_limit")           \
+    X(OVERLOADED,        9, "overloaded")           \
+    X(SERVER,           10, "server")               \
+    X(API_STATUS,       11, "api_status")           \
+    X(TIMEOUT,          12, "timeout")              \
+    X(CONNECTION,       13, "connection")           \
+    X(TRUNCATED,        14, "truncated")            \
+    X(CANCELLED,        15, "cancelled")            \
+    X(INVALID_RESPONSE, 16, "invalid_response")
+
+typedef enum llmg_error_kind {
+#define LLMG__X(name, value, text) LLMG_ERROR_##name = value,
+    LLMG__ERROR_KIND_LIST(LLMG__X)
+#undef LLMG__X
+    LLMG_ERROR_KIND_COUNT
+} llmg_error_kind;
+
+/* "rate_limit" for LLMG_ERROR_RATE_LIMIT; "unknown" for a value not in
+   the table. */
+LLMG_API const char *llmg_error_kind_name(llmg_error_kind kind);
+
+/* The provider keys of the gem's registry. */
+typedef enum llmg_provider {
+    LLMG_PROVIDER_NONE               = 0,
+    LLMG_PROVIDER_ANTHROPIC_MESSAGES = 1,  /* "anthropic_messages" */
+    LLMG_PROVIDER_OPENAI_COMPLETIONS = 2,  /* "openai_completions" */
+    LLMG_PROVIDER_OPENAI_RESPONSES   = 3,  /* "openai_responses" */
+    LLMG_PROVIDER_OPENAI_CODEX       = 4,  /* "openai_codex" */
+    LLMG_PROVIDER_GROQ_COMPLETIONS   = 5   /* "groq_completions" */
+} llmg_provider;
+
+/* The provider of a key (exact bytes); LLMG_PROVIDER_NONE when unknown. */
+LLMG_API llmg_provider llmg_provider_from_name(llmg_str name);
+/* The key of a provider: "openai_codex"; "none" for LLMG_PROVIDER_NONE and
+   "unknown" for a value not in the enum. */
+LLMG_API const char *llmg_provider_name(llmg_provider p);
+
+/* One response header. The library never assumes NUL termination. */
+typedef struct llmg_header {
+    llmg_str name;                       /* any case; compared ASCII case-insensitively */
+    llmg_str value;
+} llmg_header;
+
+/* A classified provider error. Zero it (or llmg_provider_error_init)
+   before its first use; llmg_provider_error_free releases what a
+   classification stored. Do not copy it by value: its views point into
+   its own storage, which has one owner.
+   Bounds: message and code are each kept up to opts.max_message_bytes
+   (64 KiB by default), cut at a UTF-8 boundary, and so is each string of
+   rate_limit_info; its storage is one allocation holding the three. */
+typedef struct llmg_provider_error {
+    llmg_error_kind kind;
+    llmg_str        message;             /* NUL-terminated; "" when has_message is 0 */
+    int             has_message;         /* 0: the provider gave none (the gem then uses its
+                                            Ruby class name; JSON null here) */
+    int             message_truncated;   /* 1: cut to opts.max_message_bytes */
+    llmg_str        code;                /* the provider's code or type, NUL-terminated */
+    int             has_code;            /* 0: none (JSON null) */
+    int             code_json;           /* 1: code is the compact JSON of a value that is not
+                                            a string (a number, true, ...), 0: a string's content */
+    int64_t         retry_after_seconds; /* rate_limit: seconds until the limit resets */
+    int             has_retry_after;
+    int64_t         reset_at;            /* rate_limit: Unix seconds when it resets */
+    int             has_reset_at;
+    llmg_str        rate_limit_info;     /* rate_limit: a compact JSON object (see
+                                            llmg_classify_http; "{}" when it has
+                                            nothing); len 0 for every other kind */
+    llmg_buf        _store;              /* message NUL code NUL info NUL */
+    llmg_allocator  _a;
+} llmg_provider_error;
+
+/* Zeroes pe: kind LLMG_ERROR_NONE, nothing stored. */
+LLMG_API void llmg_provider_error_init(llmg_provider_error *pe);
+/* Releases the storage; pe is left zeroed (kind LLMG_ERROR_NONE). A zeroed
+   pe is fine. */
+LLMG_API void llmg_provider_error_free(llmg_provider_error *pe);
+/* Writes pe as one JSON object: {"kind","message","code"} (message and code
+   null when absent; a code_json code as its JSON value), and for
+   rate_limit then "retry_after_seconds", "reset_at" (integers or null) and
+   "rate_limit_info". A message built from a response body that is not
+   UTF-8 (OpenAI's fallback message) keeps its bytes: give the writer
+   replace_invalid_utf8 to print such a message lossily.
+   Returns the writer's status. */
+LLMG_API llmg_status llmg_provider_error_write_json(const llmg_provider_error *pe,
+                                                    llmg_json_writer *w);
+
+typedef struct llmg_classify_opts {
+    size_t         max_message_bytes;    /* message and code kept, each; 0 -> 64 KiB */
+    size_t         max_body_tokens;      /* JSON tokens of the body; 0 -> 64 Ki; a body with
+                                            more counts as not JSON, as the gem counts an
+                                            unparseable body: {} */
+    llmg_allocator allocator;            /* zero -> default; the result's storage */
+} llmg_classify_opts;
+
+LLMG_API llmg_classify_opts llmg_classify_opts_resolved(const llmg_classify_opts *opts);
+
+/* A failed HTTP response. */
+typedef struct llmg_classify_input {
+    llmg_provider      provider;
+    int                status;           /* the HTTP status code */
+    const llmg_header *headers;          /* the response headers; may be NULL when
+                                            header_count is 0 */
+    size_t             header_count;
+    llmg_str           body;             /* the whole response body */
+    int64_t            now_ms;           /* the host's wall clock, Unix ms
+                                            (llmg_host_unix_ms): a Retry-After in seconds
+                                            becomes a reset_at */
+} llmg_classify_input;
+
+/* Classifies a non-200 response as the gem's handle_error does: the body is
+   parsed as JSON (not JSON, not an object, or past max_body_tokens: {}),
+   error is its "error" object ({} when it is not an object), then the
+   overflow patterns, the provider's handler and the status table above.
+   A header that appears more than once counts as its values joined with
+   ", ", as Net::HTTP joins them.
+   OpenAI's 429 (every OpenAI provider) carries rate-limit metadata, in
+   rate_limit_info, members in this order, those without a value left out:
+       provider          "openai_codex" when any header starts with x-codex-
+       error_type        error.type
+       plan_type         header x-codex-plan-type, else error.plan_type
+       active_limit      header x-codex-active-limit
+       primary_used_percent, secondary_used_percent, primary_window_minutes,
+       secondary_window_minutes, primary_over_secondary_limit_percent,
+       primary_reset_after_seconds, secondary_reset_after_seconds,
+       primary_reset_at, secondary_reset_at (Unix seconds)
+                         the x-codex-<name with - for _> headers, by
+                         llmg_error_parse_integer
+       credits_has_credits, credits_unlimited
+                         x-codex-credits-has-credits / -unlimited: "true" or
+                         "false" in any case (servers send "False")
+       credits_balance   x-codex-credits-balance, by llmg_error_parse_integer
+                         (so an empty balance is left out)
+       reset_after_seconds  error.resets_in_seconds, else Retry-After seconds
+       reset_at          error.resets_at, else Retry-After: seconds from
+                         in->now_ms (floored to seconds), or an HTTP date
+   (error values go through Ruby's Integer(): integers, floats truncated,
+   strings by llmg_error_parse_integer). With any member, reset_at is
+   primary_reset_at, else the info's reset_at, and retry_after_seconds is
+   primary_reset_after_seconds, else the info's reset_after_seconds.
+   Strings are kept up to max_message_bytes; a value from the body that is
+   not a string is left out when its JSON is longer than that; header bytes
+   that are not UTF-8 become U+FFFD.
+   *out is overwritten: free a previous result first.
+   Ownership: nothing of *in is kept; *out owns its storage.
+   Returns LLMG_OK; LLMG_E_ARG (NULL in or out, unknown provider, NULL
+   headers or body with a non-zero count or length, a bad allocator);
+   LLMG_E_NOMEM with *out zeroed and nothing leaked. */
+LLMG_API llmg_status llmg_classify_http(const llmg_classify_input *in,
+                                        const llmg_classify_opts *opts,
+                                        llmg_provider_error *out, llmg_error *err);
+
+/* Classifies an error event inside a stream, as the gem's stream mappers
+   raise it (raise_stream_error!). data is the
+   JSON data of the event that carries the error: for Anthropic the
+   helper's payload is data.error ({} when missing), for the others data
+   itself; then its "error" object when it has one, else the payload:
+   message = message, else "Stream error"; code = code, else type. The
+   overflow patterns give prompt_too_long; Anthropic's
+   "overloaded_error" gives overloaded; anything else api_status.
+   Ownership: data's document must outlive the call only.
+   Returns LLMG_OK; LLMG_E_ARG (out NULL, unknown provider, a bad
+   allocator); LLMG_E_NOMEM with *out zeroed. */
+LLMG_API llmg_status llmg_classify_stream_error(llmg_provider provider, llmg_json_val data,
+                                                const llmg_classify_opts *opts,
+                                                llmg_provider_error *out, llmg_error *err);
+
+/* 1 when message matches one of the gem's eleven context-overflow
+   patterns (case-insensitive, "." not matching a newline):
+       prompt is too long              exceeds the context window
+       reduce the length of the messages
+       maximum context length is \d+ tokens
+       context[_ ]length[_ ]exceeded   too many tokens
+       token limit exceeded            request too large.*tokens per min
+       input tokens per minute         reduce the prompt length
+       input or output tokens must be reduced
+   Case folding is ASCII only: Ruby's /i also folds a few non-ASCII
+   characters onto these letters (KELVIN SIGN onto k, LONG S onto s,
+   sharp s onto ss, ligatures), which a provider does not send. Linear in
+   the length; no regex library. */
+LLMG_API int llmg_error_is_context_overflow(llmg_str message);
+
+/* Ruby's Integer(string), which the gem uses for headers: surrounding
+   whitespace (space, \t \n \v \f \r), a sign, the prefixes 0x 0b 0o 0d (any
+   case) and a leading 0 for octal, single underscores between digits; the
+   whole string or nothing. 1 and *out on success; 0 otherwise, also for a
+   value outside int64_t (Ruby would make it a big integer). */
+LLMG_API int llmg_error_parse_integer(llmg_str s, int64_t *out);
+
+/* Ruby's Time.httpdate: IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT",
+   RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT" (two-digit years below 50 are
+   20xx) or asctime "Sun Nov  6 08:49:37 1994", names in any case,
+   whitespace around, the weekday not checked. Days 1..31 (past the end of
+   a month roll over: 31 Feb is 2 or 3 Mar), hour 24 only as 24:00:00, second
+   60 allowed, as Ruby's Time.utc accepts them. 1 and *out (Unix seconds)
+   on success, else 0. */
+LLMG_API int llmg_error_parse_http_date(llmg_str s, int64_t *out);
+
 /* ================================================================ >>sse
    Server-sent events framing, following the WHATWG HTML "server-sent
    events" parsing rules: LF, CR and CRLF line ends (also split across
@@ -634,6 +893,7 @@ LLMG__PRIVATE llmg_status llmg__fail(llmg_error *err, llmg_status code, const ch
         err->code = code;
         err->msg = msg;
         err->offset = offset;
+        err->provider = NULL;
     }
     return code;
 }
@@ -644,6 +904,7 @@ LLMG__PRIVATE llmg_status llmg__ok(llmg_error *err, llmg_status code)
         err->code = code;
         err->msg = LLMG__MSG("");
         err->offset = 0;
+        err->provider = NULL;
     }
     return code;
 }
@@ -2012,6 +2273,7 @@ static llmg_status llmg__json_fail(llmg_json_stream *s, llmg_status code, const 
     s->_err.code = code;
     s->_err.msg = msg;
     s->_err.offset = at;
+    s->_err.provider = NULL;
     return code;
 }
 
@@ -2854,6 +3116,7 @@ static llmg_status llmg__jw_fail(llmg_json_writer *w, llmg_status code, const ch
     w->_err.code = code;
     w->_err.msg = msg;
     w->_err.offset = w->out.len;
+    w->_err.provider = NULL;
     return code;
 }
 
@@ -3143,6 +3406,1001 @@ LLMG_API llmg_status llmg_json_write_val(llmg_json_writer *w, llmg_json_val v)
     return st;
 }
 
+/* ================================================================ >>impl-error
+   Provider error classification, following the gem's errors.rb,
+   base_client.rb, its clients and stream_mapper.rb. Pure: the result
+   depends on the arguments only; the wall clock comes in as now_ms. No
+   regex library: the overflow patterns are matched by hand, linear in the
+   message.
+   Memory: the body's tokens (at most max_body_tokens), a scratch copy of a
+   message or code that has escapes or is not a string (no larger than the
+   body), the rate-limit info writer, and the result: message and code up
+   to max_message_bytes each, the info, two NULs between them and one at
+   the end.                                                                */
+
+LLMG_API const char *llmg_error_kind_name(llmg_error_kind kind)
+{
+    switch (kind) {
+#define LLMG__X(name, value, text) case LLMG_ERROR_##name: return text;
+    LLMG__ERROR_KIND_LIST(LLMG__X)
+#undef LLMG__X
+    default: return "unknown";
+    }
+}
+
+static const char *const llmg__provider_names[] = {
+    "none", "anthropic_messages", "openai_completions", "openai_responses", "openai_codex",
+    "groq_completions"
+};
+#define LLMG__PROVIDER_COUNT 6
+
+LLMG_API llmg_provider llmg_provider_from_name(llmg_str name)
+{
+    int i;
+    for (i = 1; i < LLMG__PROVIDER_COUNT; i++)
+        if (llmg_str_eq(name, llmg_str_c(llmg__provider_names[i]))) return (llmg_provider)i;
+    return LLMG_PROVIDER_NONE;
+}
+
+LLMG_API const char *llmg_provider_name(llmg_provider p)
+{
+    return (int)p >= 0 && (int)p < LLMG__PROVIDER_COUNT ? llmg__provider_names[(int)p] : "unknown";
+}
+
+/* ---------------------------------------------------------------- ASCII helpers */
+
+static unsigned char llmg__ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+/* Ruby's whitespace for Integer() and the \s of its regexes. */
+static int llmg__ruby_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* 1 when s equals lit (lower-case ASCII) ignoring ASCII case. */
+static int llmg__ascii_ieq(llmg_str s, const char *lit)
+{
+    size_t i, n = strlen(lit);
+    if (s.len != n) return 0;
+    for (i = 0; i < n; i++)
+        if (llmg__ascii_lower((unsigned char)s.ptr[i]) != (unsigned char)lit[i]) return 0;
+    return 1;
+}
+
+static int llmg__ascii_iprefix(llmg_str s, const char *lit)
+{
+    size_t i, n = strlen(lit);
+    if (s.len < n) return 0;
+    for (i = 0; i < n; i++)
+        if (llmg__ascii_lower((unsigned char)s.ptr[i]) != (unsigned char)lit[i]) return 0;
+    return 1;
+}
+
+/* ---------------------------------------------------------------- context overflow
+   The gem's OVERFLOW_PATTERNS in a small notation: lower-case ASCII matched
+   ignoring ASCII case; '#' is one or more ASCII digits (Ruby's \d); '~' is
+   an underscore or a space ([_ ]). A second part must follow the first on
+   the same line (".*", which does not match a newline).                  */
+static const char *const llmg__overflow_pat[11][2] = {
+    { "prompt is too long", NULL },                    /* Anthropic */
+    { "exceeds the context window", NULL },            /* OpenAI */
+    { "reduce the length of the messages", NULL },     /* Groq */
+    { "maximum context length is # tokens", NULL },
+    { "context~length~exceeded", NULL },
+    { "too many tokens", NULL },
+    { "token limit exceeded", NULL },
+    { "request too large", "tokens per min" },         /* OpenAI TPM */
+    { "input tokens per minute", NULL },               /* Anthropic TPM */
+    { "reduce the prompt length", NULL },
+    { "input or output tokens must be reduced", NULL }
+};
+
+/* Matches pat at s[i..n); *end gets the end of the match. '#' takes every
+   digit there: no pattern has a digit after '#', so greed never gives
+   back, and the digits after one prefix are read once. */
+static int llmg__overflow_at(const char *s, size_t n, size_t i, const char *pat, size_t *end)
+{
+    for (; *pat; pat++) {
+        unsigned char c;
+        if (i >= n) return 0;
+        c = llmg__ascii_lower((unsigned char)s[i]);
+        if (*pat == '#') {
+            if (c < '0' || c > '9') return 0;
+            while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+            continue;
+        }
+        if (*pat == '~' ? (c != '_' && c != ' ') : c != (unsigned char)*pat) return 0;
+        i++;
+    }
+    *end = i;
+    return 1;
+}
+
+/* The first match of pat in s[from..to): its start, or to when none.
+   Every pattern starts with a letter. Linear: the pattern length is a
+   constant. */
+static size_t llmg__overflow_find(const char *s, size_t from, size_t to, const char *pat, size_t *end)
+{
+    size_t i;
+    for (i = from; i < to; i++)
+        if (llmg__ascii_lower((unsigned char)s[i]) == (unsigned char)pat[0] &&
+            llmg__overflow_at(s, to, i, pat, end))
+            return i;
+    return to;
+}
+
+LLMG_API int llmg_error_is_context_overflow(llmg_str m)
+{
+    size_t k, end, end2;
+    if (!m.ptr || m.len == 0) return 0;
+    for (k = 0; k < 11; k++) {
+        const char *first = llmg__overflow_pat[k][0], *second = llmg__overflow_pat[k][1];
+        size_t at = 0;
+        if (!second) {
+            if (llmg__overflow_find(m.ptr, 0, m.len, first, &end) < m.len) return 1;
+            continue;
+        }
+        /* The leftmost first part of a line leaves the most room after it:
+           when the second part is not in the rest of that line, no other
+           first part of the line can help, so go on at the next line. */
+        while (at < m.len) {
+            const char *nl;
+            size_t eol;
+            if (llmg__overflow_find(m.ptr, at, m.len, first, &end) == m.len) break;
+            nl = (const char *)memchr(m.ptr + end, '\n', m.len - end);
+            eol = nl ? (size_t)(nl - m.ptr) : m.len;
+            if (llmg__overflow_find(m.ptr, end, eol, second, &end2) < eol) return 1;
+            at = eol + 1;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- Ruby Integer() */
+
+static unsigned llmg__int_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9') return (unsigned)(c - '0');
+    c = llmg__ascii_lower(c);
+    if (c >= 'a' && c <= 'z') return (unsigned)(c - 'a') + 10u;
+    return 99u;
+}
+
+LLMG_API int llmg_error_parse_integer(llmg_str s, int64_t *out)
+{
+    const unsigned char *p = (const unsigned char *)s.ptr;
+    size_t i = 0, n = s.len;
+    unsigned base = 10, d;
+    int neg = 0, digits = 0, under = 0;
+    uint64_t v = 0, lim;
+    if (!p) return 0;
+    while (i < n && llmg__ruby_space(p[i])) i++;
+    if (i < n && (p[i] == '+' || p[i] == '-')) neg = p[i++] == '-';
+    if (i < n && p[i] == '0') {
+        unsigned char c = i + 1 < n ? llmg__ascii_lower(p[i + 1]) : 0;
+        if (c == 'x' || c == 'b' || c == 'o' || c == 'd') {
+            base = c == 'x' ? 16u : c == 'b' ? 2u : c == 'o' ? 8u : 10u;
+            i += 2;
+        } else {
+            base = 8;                    /* "017" is 15; the 0 is an octal digit */
+        }
+    }
+    lim = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+    for (; i < n; i++) {
+        if (p[i] == '_') {               /* one underscore, between digits */
+            if (!digits || under) return 0;
+            under = 1;
+            continue;
+        }
+        d = llmg__int_digit(p[i]);
+        if (d >= base) break;
+        if (v > (lim - d) / base) return 0;
+        v = v * base + d;
+        digits = 1;
+        under = 0;
+    }
+    if (!digits || under) return 0;
+    while (i < n && llmg__ruby_space(p[i])) i++;
+    if (i != n) return 0;
+    if (out) {
+        if (!neg) *out = (int64_t)v;
+        else *out = v == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)v;
+    }
+    return 1;
+}
+
+/* ---------------------------------------------------------------- HTTP date */
+
+static const char llmg__date_months[12][4] = {
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
+};
+static const char *const llmg__date_weekdays[7] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+};
+
+typedef struct llmg__date_scan {
+    const unsigned char *p;
+    size_t               i, n;
+} llmg__date_scan;
+
+/* Takes the n bytes of lit (lower case) ignoring ASCII case. */
+static int llmg__date_lit(llmg__date_scan *s, const char *lit, size_t n)
+{
+    size_t k;
+    if (s->n - s->i < n) return 0;
+    for (k = 0; k < n; k++)
+        if (llmg__ascii_lower(s->p[s->i + k]) != (unsigned char)lit[k]) return 0;
+    s->i += n;
+    return 1;
+}
+
+static int llmg__date_num(llmg__date_scan *s, size_t digits, int *v)
+{
+    size_t k;
+    int r = 0;
+    if (s->n - s->i < digits) return 0;
+    for (k = 0; k < digits; k++) {
+        unsigned char c = s->p[s->i + k];
+        if (c < '0' || c > '9') return 0;
+        r = r * 10 + (c - '0');
+    }
+    s->i += digits;
+    *v = r;
+    return 1;
+}
+
+static int llmg__date_month(llmg__date_scan *s, int *m)
+{
+    int k;
+    for (k = 0; k < 12; k++)
+        if (llmg__date_lit(s, llmg__date_months[k], 3)) { *m = k + 1; return 1; }
+    return 0;
+}
+
+static int llmg__date_weekday(llmg__date_scan *s, int full)
+{
+    int k;
+    for (k = 0; k < 7; k++) {
+        const char *w = llmg__date_weekdays[k];
+        if (llmg__date_lit(s, w, full ? strlen(w) : 3)) return 1;
+    }
+    return 0;
+}
+
+/* hh:mm:ss */
+static int llmg__date_clock(llmg__date_scan *s, int *h, int *mi, int *se)
+{
+    return llmg__date_num(s, 2, h) && llmg__date_lit(s, ":", 1) && llmg__date_num(s, 2, mi) &&
+           llmg__date_lit(s, ":", 1) && llmg__date_num(s, 2, se);
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+   (H. Hinnant's days_from_civil); linear in d, so a day past the end of
+   its month rolls over into the next, as Ruby's Time.utc does. */
+static int64_t llmg__date_days(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* One of the three forms of Time.httpdate, whole string (form 0 IMF-fixdate,
+   1 RFC 850, 2 asctime). */
+static int llmg__date_form(const unsigned char *p, size_t n, int form, int64_t *out)
+{
+    llmg__date_scan s;
+    int day = 0, mon = 0, year = 0, h = 0, mi = 0, se = 0, ok;
+    s.p = p;
+    s.i = 0;
+    s.n = n;
+    while (s.i < n && llmg__ruby_space(p[s.i])) s.i++;
+    if (form == 0) {
+        ok = llmg__date_weekday(&s, 0) && llmg__date_lit(&s, ", ", 2) &&
+             llmg__date_num(&s, 2, &day) && llmg__date_lit(&s, " ", 1) &&
+             llmg__date_month(&s, &mon) && llmg__date_lit(&s, " ", 1) &&
+             llmg__date_num(&s, 4, &year) && llmg__date_lit(&s, " ", 1) &&
+             llmg__date_clock(&s, &h, &mi, &se) && llmg__date_lit(&s, " gmt", 4);
+    } else if (form == 1) {
+        ok = llmg__date_weekday(&s, 1) && llmg__date_lit(&s, ", ", 2) &&
+             llmg__date_num(&s, 2, &day) && llmg__date_lit(&s, "-", 1) &&
+             llmg__date_month(&s, &mon) && llmg__date_lit(&s, "-", 1) &&
+             llmg__date_num(&s, 2, &year) && llmg__date_lit(&s, " ", 1) &&
+             llmg__date_clock(&s, &h, &mi, &se) && llmg__date_lit(&s, " gmt", 4);
+        year += year < 50 ? 2000 : 1900;
+    } else {
+        ok = llmg__date_weekday(&s, 0) && llmg__date_lit(&s, " ", 1) &&
+             llmg__date_month(&s, &mon) && llmg__date_lit(&s, " ", 1);
+        if (ok && !llmg__date_num(&s, 2, &day))          /* "06" or " 6" */
+            ok = llmg__date_lit(&s, " ", 1) && llmg__date_num(&s, 1, &day);
+        ok = ok && llmg__date_lit(&s, " ", 1) && llmg__date_clock(&s, &h, &mi, &se) &&
+             llmg__date_lit(&s, " ", 1) && llmg__date_num(&s, 4, &year);
+    }
+    if (!ok) return 0;
+    while (s.i < n && llmg__ruby_space(p[s.i])) s.i++;
+    if (s.i != n) return 0;
+    /* The ranges Ruby's Time.utc accepts. */
+    if (day < 1 || day > 31 || mi > 59 || se > 60 || h > 24 || (h == 24 && (mi || se))) return 0;
+    *out = llmg__date_days(year, mon, day) * 86400 + (int64_t)h * 3600 + mi * 60 + se;
+    return 1;
+}
+
+LLMG_API int llmg_error_parse_http_date(llmg_str s, int64_t *out)
+{
+    int form;
+    int64_t v;
+    if (!s.ptr) return 0;
+    for (form = 0; form < 3; form++) {
+        if (llmg__date_form((const unsigned char *)s.ptr, s.len, form, &v)) {
+            if (out) *out = v;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- the result under construction */
+
+#define LLMG__NOLIMIT ((size_t)-1 / 2)
+
+typedef struct llmg__pe_build {
+    llmg_classify_opts   o;
+    llmg_allocator       a;
+    llmg_provider_error *out;
+    llmg_error_kind      kind;
+    llmg_str             msg, code;      /* views: the source, a static text or a scratch buffer */
+    int                  has_msg, has_code, code_json;
+    llmg_buf             msg_tmp, code_tmp, tmp, hdr;  /* scratch */
+    llmg_json_writer     info;           /* rate_limit_info of an OpenAI 429 */
+    int                  info_on;
+    size_t               info_keys;
+    int64_t              retry, reset;
+    int                  has_retry, has_reset;
+} llmg__pe_build;
+
+static llmg_status llmg__pe_begin(llmg__pe_build *b, const llmg_classify_opts *opts,
+                                  llmg_provider_error *out, llmg_error *err)
+{
+    memset(b, 0, sizeof *b);
+    memset(out, 0, sizeof *out);
+    b->o = llmg_classify_opts_resolved(opts);
+    b->out = out;
+    b->msg.ptr = b->code.ptr = "";
+    return llmg__allocator_resolve(&b->o.allocator, &b->a, err);
+}
+
+static void llmg__pe_end(llmg__pe_build *b)
+{
+    llmg_buf_free(&b->msg_tmp, &b->a);
+    llmg_buf_free(&b->code_tmp, &b->a);
+    llmg_buf_free(&b->tmp, &b->a);
+    llmg_buf_free(&b->hdr, &b->a);
+    if (b->info_on) llmg_json_writer_free(&b->info);
+}
+
+static int llmg__pe_truthy(llmg_json_val v)
+{
+    llmg_json_type t = llmg_json_typeof(v);
+    return t != LLMG_JSON_NONE && t != LLMG_JSON_NULL && t != LLMG_JSON_FALSE;
+}
+
+/* The compact JSON of v into tmp (its lexeme if the writer refuses it, as
+   for a float past a double). */
+static llmg_status llmg__pe_render(llmg__pe_build *b, llmg_json_val v, llmg_buf *tmp)
+{
+    llmg_json_writer w;
+    llmg_json_writer_opts wo;
+    llmg_status st;
+    llmg_str s;
+    memset(&wo, 0, sizeof wo);
+    wo.allocator = b->a;
+    llmg_json_writer_init(&w, &wo, NULL);
+    st = llmg_json_write_val(&w, v);
+    if (st == LLMG_E_NOMEM) {
+        llmg_json_writer_free(&w);
+        return st;
+    }
+    s = st == LLMG_OK ? llmg_json_writer_str(&w) : llmg_json_lexeme(v);
+    llmg__buf_clear(tmp);
+    st = llmg__buf_append(tmp, &b->a, s.ptr, s.len, LLMG__NOLIMIT);
+    llmg_json_writer_free(&w);
+    return st;
+}
+
+/* The text of v as Ruby's to_s gives it: a string's content (a view into
+   the source when it has no escape, else unescaped into tmp); the compact
+   JSON of anything else (Ruby would print a Hash or an Array in its own
+   inspect form; numbers and true/false read the same). *has is 0 for a
+   missing value and for null. */
+static llmg_status llmg__pe_text(llmg__pe_build *b, llmg_json_val v, llmg_buf *tmp,
+                                 llmg_str *out, int *has)
+{
+    llmg_json_type t = llmg_json_typeof(v);
+    llmg_status st;
+    out->ptr = "";
+    out->len = 0;
+    *has = t != LLMG_JSON_NONE && t != LLMG_JSON_NULL;
+    if (!*has) return LLMG_OK;
+    if (t == LLMG_JSON_STRING) {
+        if (llmg_json_str_view(v, out)) return LLMG_OK;
+        st = llmg_json_dup_str(v, &b->a, tmp);
+    } else {
+        st = llmg__pe_render(b, v, tmp);
+    }
+    if (st != LLMG_OK) return st;
+    out->ptr = tmp->ptr ? tmp->ptr : "";
+    out->len = tmp->len;
+    return LLMG_OK;
+}
+
+static llmg_status llmg__pe_set_message(llmg__pe_build *b, llmg_json_val v)
+{
+    return llmg__pe_text(b, v, &b->msg_tmp, &b->msg, &b->has_msg);
+}
+
+/* The code: a string's content, or the JSON of another value (code_json). */
+static llmg_status llmg__pe_set_code(llmg__pe_build *b, llmg_json_val v)
+{
+    b->code_json = llmg_json_typeof(v) != LLMG_JSON_STRING;
+    return llmg__pe_text(b, v, &b->code_tmp, &b->code, &b->has_code);
+}
+
+/* Ruby's Integer(v) for a JSON value: an integer as it is, a float
+   truncated toward zero, a string by llmg_error_parse_integer; anything
+   else (or outside int64_t) fails. */
+static llmg_status llmg__pe_int_of(llmg__pe_build *b, llmg_json_val v, int64_t *out, int *ok)
+{
+    llmg_json_type t = llmg_json_typeof(v);
+    *ok = 0;
+    if (t == LLMG_JSON_NUMBER) {
+        double d;
+        if (llmg_json_is_int(v)) *ok = llmg_json_get_int64(v, out) == LLMG_OK;
+        else if (llmg_json_get_double(v, &d) == LLMG_OK &&
+                 d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
+            *out = (int64_t)d;
+            *ok = 1;
+        }
+    } else if (t == LLMG_JSON_STRING) {
+        llmg_str s;
+        int has;
+        llmg_status st = llmg__pe_text(b, v, &b->tmp, &s, &has);
+        if (st != LLMG_OK) return st;
+        *ok = llmg_error_parse_integer(s, out);
+    }
+    return LLMG_OK;
+}
+
+/* The value of a response header (name in lower case), its repeated
+   fields joined with ", " as Net::HTTP joins them. Ownership: a view into
+   the input or into b->hdr, valid until the next lookup. */
+static llmg_status llmg__pe_header(llmg__pe_build *b, const llmg_classify_input *in,
+                                   const char *name, llmg_str *out, int *found)
+{
+    size_t i, hits = 0, first = 0;
+    llmg_status st = LLMG_OK;
+    *found = 0;
+    out->ptr = "";
+    out->len = 0;
+    for (i = 0; i < in->header_count; i++) {
+        if (!llmg__ascii_ieq(in->headers[i].name, name)) continue;
+        if (!hits++) first = i;
+    }
+    if (!hits) return LLMG_OK;
+    *found = 1;
+    if (hits == 1) {
+        if (in->headers[first].value.ptr) *out = in->headers[first].value;
+        return LLMG_OK;
+    }
+    llmg__buf_clear(&b->hdr);
+    for (i = first; i < in->header_count && st == LLMG_OK; i++) {
+        llmg_str v = in->headers[i].value;
+        if (!llmg__ascii_ieq(in->headers[i].name, name)) continue;
+        if (i != first) st = llmg__buf_append(&b->hdr, &b->a, ", ", 2, LLMG__NOLIMIT);
+        if (st == LLMG_OK && v.len) st = llmg__buf_append(&b->hdr, &b->a, v.ptr, v.len, LLMG__NOLIMIT);
+    }
+    if (st != LLMG_OK) return st;
+    if (b->hdr.ptr) {
+        out->ptr = b->hdr.ptr;
+        out->len = b->hdr.len;
+    }
+    return LLMG_OK;
+}
+
+/* The length of s kept under a cap: cut back to a UTF-8 boundary. */
+static size_t llmg__pe_capped(llmg_str s, size_t cap)
+{
+    size_t n = s.len;
+    if (n <= cap) return n;
+    n = cap;
+    while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0u) == 0x80u) n--;
+    return n;
+}
+
+/* ---------------------------------------------------------------- rate-limit info (OpenAI 429) */
+
+static void llmg__pe_info_key(llmg__pe_build *b, const char *key)
+{
+    llmg_json_write_keyc(&b->info, key);
+    b->info_keys++;
+}
+
+static void llmg__pe_info_str(llmg__pe_build *b, const char *key, llmg_str s)
+{
+    llmg__pe_info_key(b, key);
+    s.len = llmg__pe_capped(s, b->o.max_message_bytes);
+    llmg_json_write_str(&b->info, s);
+}
+
+/* A value from the error object, nulls left out; a string capped like a
+   message, any other value only when its JSON fits under the cap. */
+static llmg_status llmg__pe_info_val(llmg__pe_build *b, const char *key, llmg_json_val v)
+{
+    llmg_json_type t = llmg_json_typeof(v);
+    if (t == LLMG_JSON_NONE || t == LLMG_JSON_NULL) return LLMG_OK;
+    if (t == LLMG_JSON_STRING) {
+        llmg_str s;
+        int has;
+        llmg_status st = llmg__pe_text(b, v, &b->tmp, &s, &has);
+        if (st == LLMG_OK) llmg__pe_info_str(b, key, s);
+        return st;
+    }
+    if (llmg_json_lexeme(v).len <= b->o.max_message_bytes) {
+        llmg__pe_info_key(b, key);
+        llmg_json_write_val(&b->info, v);
+    }
+    return LLMG_OK;
+}
+
+static void llmg__pe_info_int(llmg__pe_build *b, const char *key, int64_t v)
+{
+    llmg__pe_info_key(b, key);
+    llmg_json_write_int(&b->info, v);
+}
+
+/* The reset times an OpenAI 429 carries. */
+typedef struct llmg__pe_resets {
+    int64_t primary_at, primary_after, at, after;
+    int     has_primary_at, has_primary_after, has_at, has_after;
+} llmg__pe_resets;
+
+/* The members from provider to credits_balance. */
+static llmg_status llmg__pe_info_fields(llmg__pe_build *b, const llmg_classify_input *in,
+                                        llmg_json_val error, llmg__pe_resets *r)
+{
+    static const char *const fields[][2] = {         /* key, header */
+        { "primary_used_percent",                 "x-codex-primary-used-percent" },
+        { "secondary_used_percent",               "x-codex-secondary-used-percent" },
+        { "primary_window_minutes",               "x-codex-primary-window-minutes" },
+        { "secondary_window_minutes",             "x-codex-secondary-window-minutes" },
+        { "primary_over_secondary_limit_percent", "x-codex-primary-over-secondary-limit-percent" },
+        { "primary_reset_after_seconds",          "x-codex-primary-reset-after-seconds" },
+        { "secondary_reset_after_seconds",        "x-codex-secondary-reset-after-seconds" },
+        { "primary_reset_at",                     "x-codex-primary-reset-at" },
+        { "secondary_reset_at",                   "x-codex-secondary-reset-at" },
+        { "credits_has_credits",                  "x-codex-credits-has-credits" },
+        { "credits_unlimited",                    "x-codex-credits-unlimited" },
+        { "credits_balance",                      "x-codex-credits-balance" }
+    };
+    llmg_str hv;
+    int found;
+    size_t i;
+    int64_t v;
+    llmg_status st;
+
+    for (i = 0; i < in->header_count; i++)
+        if (llmg__ascii_iprefix(in->headers[i].name, "x-codex-")) break;
+    if (i < in->header_count) {
+        llmg__pe_info_key(b, "provider");
+        llmg_json_write_strc(&b->info, "openai_codex");
+    }
+    st = llmg__pe_info_val(b, "error_type", llmg_json_getc(error, "type"));
+    if (st == LLMG_OK) st = llmg__pe_header(b, in, "x-codex-plan-type", &hv, &found);
+    if (st != LLMG_OK) return st;
+    if (found) llmg__pe_info_str(b, "plan_type", hv);
+    else if ((st = llmg__pe_info_val(b, "plan_type", llmg_json_getc(error, "plan_type"))) != LLMG_OK)
+        return st;
+    if ((st = llmg__pe_header(b, in, "x-codex-active-limit", &hv, &found)) != LLMG_OK) return st;
+    if (found) llmg__pe_info_str(b, "active_limit", hv);
+
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        if ((st = llmg__pe_header(b, in, fields[i][1], &hv, &found)) != LLMG_OK) return st;
+        if (!found) continue;
+        if (i == 9 || i == 10) {         /* servers send "False": any case */
+            if (llmg__ascii_ieq(hv, "true") || llmg__ascii_ieq(hv, "false")) {
+                llmg__pe_info_key(b, fields[i][0]);
+                llmg_json_write_bool(&b->info, llmg__ascii_ieq(hv, "true"));
+            }
+            continue;
+        }
+        if (!llmg_error_parse_integer(hv, &v)) continue;  /* "" too: an empty balance */
+        llmg__pe_info_int(b, fields[i][0], v);
+        if (i == 5) { r->primary_after = v; r->has_primary_after = 1; }
+        if (i == 7) { r->primary_at = v; r->has_primary_at = 1; }
+    }
+    return LLMG_OK;
+}
+
+/* reset_after_seconds and reset_at: the error's own, else Retry-After,
+   as seconds (from the host's clock) or an HTTP date. */
+static llmg_status llmg__pe_info_resets(llmg__pe_build *b, const llmg_classify_input *in,
+                                        llmg_json_val error, llmg__pe_resets *r)
+{
+    llmg_str hv;
+    int found, secs_ok;
+    int64_t secs = 0;
+    llmg_status st;
+    /* the last header lookup: hv stays valid to the end */
+    if ((st = llmg__pe_header(b, in, "retry-after", &hv, &found)) != LLMG_OK) return st;
+    secs_ok = found && llmg_error_parse_integer(hv, &secs);
+
+    st = llmg__pe_int_of(b, llmg_json_getc(error, "resets_in_seconds"), &r->after, &r->has_after);
+    if (st != LLMG_OK) return st;
+    if (!r->has_after && secs_ok) {
+        r->after = secs;
+        r->has_after = 1;
+    }
+    if (r->has_after) llmg__pe_info_int(b, "reset_after_seconds", r->after);
+
+    st = llmg__pe_int_of(b, llmg_json_getc(error, "resets_at"), &r->at, &r->has_at);
+    if (st != LLMG_OK) return st;
+    if (!r->has_at && secs_ok) {
+        int64_t now_s = in->now_ms / 1000 - (in->now_ms % 1000 < 0);
+        r->has_at = secs >= 0 ? now_s <= INT64_MAX - secs : now_s >= INT64_MIN - secs;
+        r->at = r->has_at ? now_s + secs : 0;
+    } else if (!r->has_at && found) {
+        r->has_at = llmg_error_parse_http_date(hv, &r->at);
+    }
+    if (r->has_at) llmg__pe_info_int(b, "reset_at", r->at);
+    return LLMG_OK;
+}
+
+/* OpenAI's 429: rate_limit_info in the order documented at
+   llmg_classify_http, then reset_at and retry_after_seconds, preferring
+   the primary window's. */
+static llmg_status llmg__pe_rate_limit(llmg__pe_build *b, const llmg_classify_input *in,
+                                       llmg_json_val error)
+{
+    llmg_json_writer_opts wo;
+    llmg__pe_resets r;
+    llmg_status st;
+    memset(&r, 0, sizeof r);
+    memset(&wo, 0, sizeof wo);
+    wo.allocator = b->a;
+    wo.replace_invalid_utf8 = 1;         /* header bytes that are not UTF-8 print as U+FFFD */
+    llmg_json_writer_init(&b->info, &wo, NULL);
+    b->info_on = 1;
+    llmg_json_write_obj_begin(&b->info);
+    st = llmg__pe_info_fields(b, in, error, &r);
+    if (st == LLMG_OK) st = llmg__pe_info_resets(b, in, error, &r);
+    if (st != LLMG_OK) return st;
+    llmg_json_write_obj_end(&b->info);
+    if ((st = llmg_json_writer_status(&b->info, NULL)) != LLMG_OK) return st;
+    if (b->info_keys) {
+        b->has_reset = r.has_primary_at || r.has_at;
+        b->reset = r.has_primary_at ? r.primary_at : r.at;
+        b->has_retry = r.has_primary_after || r.has_after;
+        b->retry = r.has_primary_after ? r.primary_after : r.after;
+    }
+    return LLMG_OK;
+}
+
+/* ---------------------------------------------------------------- the handlers */
+
+/* base_client.rb's handle_error: a provisional APIStatusError by status. */
+static llmg_error_kind llmg__pe_status_kind(int status)
+{
+    switch (status) {
+    case 400: return LLMG_ERROR_BAD_REQUEST;
+    case 401: return LLMG_ERROR_AUTHENTICATION;
+    case 403: return LLMG_ERROR_PERMISSION_DENIED;
+    case 404: return LLMG_ERROR_NOT_FOUND;
+    case 409: return LLMG_ERROR_CONFLICT;
+    case 422: return LLMG_ERROR_UNPROCESSABLE;
+    case 429: return LLMG_ERROR_RATE_LIMIT;
+    case 503: return LLMG_ERROR_OVERLOADED;
+    default:  return status >= 500 && status <= 599 ? LLMG_ERROR_SERVER : LLMG_ERROR_API_STATUS;
+    }
+}
+
+static int llmg__pe_overflow(const llmg__pe_build *b)
+{
+    return b->has_msg && llmg_error_is_context_overflow(b->msg);
+}
+
+/* Anthropic: message = error.message, code = error.type. */
+static llmg_status llmg__pe_anthropic(llmg__pe_build *b, const llmg_classify_input *in,
+                                      llmg_json_val error)
+{
+    llmg_status st = llmg__pe_set_message(b, llmg_json_getc(error, "message"));
+    if (st == LLMG_OK) st = llmg__pe_set_code(b, llmg_json_getc(error, "type"));
+    b->kind = llmg__pe_overflow(b) ? LLMG_ERROR_PROMPT_TOO_LONG : llmg__pe_status_kind(in->status);
+    return st;
+}
+
+/* "OpenAI request failed with status <status>[: <body, stripped>]"; Ruby's
+   strip takes NUL and ASCII whitespace from both ends. */
+static llmg_status llmg__pe_openai_fallback(llmg__pe_build *b, const llmg_classify_input *in)
+{
+    static const char head[] = "OpenAI request failed with status ";
+    const char *p = in->body.ptr;
+    size_t s = 0, e = in->body.len;
+    char num[24];
+    int k = 0;
+    unsigned u;
+    llmg_status st;
+    while (s < e && (p[s] == '\0' || llmg__ruby_space((unsigned char)p[s]))) s++;
+    while (e > s && (p[e - 1] == '\0' || llmg__ruby_space((unsigned char)p[e - 1]))) e--;
+    u = in->status < 0 ? 0u - (unsigned)in->status : (unsigned)in->status;
+    do { num[sizeof num - 1 - (size_t)k++] = (char)('0' + u % 10u); u /= 10u; } while (u);
+    if (in->status < 0) num[sizeof num - 1 - (size_t)k++] = '-';
+    llmg__buf_clear(&b->msg_tmp);
+    st = llmg__buf_append(&b->msg_tmp, &b->a, head, sizeof head - 1, LLMG__NOLIMIT);
+    if (st == LLMG_OK)
+        st = llmg__buf_append(&b->msg_tmp, &b->a, num + sizeof num - (size_t)k, (size_t)k, LLMG__NOLIMIT);
+    if (st == LLMG_OK && e > s) {
+        /* more than the cap is never kept: copy no more than that */
+        size_t keep = e - s < b->o.max_message_bytes + 4 ? e - s : b->o.max_message_bytes + 4;
+        st = llmg__buf_append(&b->msg_tmp, &b->a, ": ", 2, LLMG__NOLIMIT);
+        if (st == LLMG_OK) st = llmg__buf_append(&b->msg_tmp, &b->a, p + s, keep, LLMG__NOLIMIT);
+    }
+    if (st != LLMG_OK) return st;
+    b->msg.ptr = b->msg_tmp.ptr;
+    b->msg.len = b->msg_tmp.len;
+    b->has_msg = 1;
+    return LLMG_OK;
+}
+
+/* OpenAI, Responses and Codex: message = error.message, code = error.code;
+   overflow, then 429 (with its rate-limit metadata), 503, then the status
+   table with a message made from the body when error.message is absent. */
+static llmg_status llmg__pe_openai(llmg__pe_build *b, const llmg_classify_input *in,
+                                   llmg_json_val error)
+{
+    llmg_json_val m = llmg_json_getc(error, "message");
+    llmg_status st = llmg__pe_set_message(b, m);
+    if (st == LLMG_OK) st = llmg__pe_set_code(b, llmg_json_getc(error, "code"));
+    if (st != LLMG_OK) return st;
+    if (llmg__pe_overflow(b)) {
+        b->kind = LLMG_ERROR_PROMPT_TOO_LONG;
+    } else if (in->status == 429) {
+        b->kind = LLMG_ERROR_RATE_LIMIT;
+        st = llmg__pe_rate_limit(b, in, error);
+    } else if (in->status == 503) {
+        b->kind = LLMG_ERROR_OVERLOADED;
+    } else {
+        b->kind = llmg__pe_status_kind(in->status);
+        if (!llmg__pe_truthy(m)) st = llmg__pe_openai_fallback(b, in);
+    }
+    return st;
+}
+
+/* Groq: like OpenAI, but an overflow carries error.type as its code, and a
+   429 is a rate limit only for code "rate_limit_exceeded", whose message is
+   then error.type (sic); any other 429 is overloaded. */
+static llmg_status llmg__pe_groq(llmg__pe_build *b, const llmg_classify_input *in,
+                                 llmg_json_val error)
+{
+    llmg_json_val code = llmg_json_getc(error, "code"), type = llmg_json_getc(error, "type");
+    llmg_status st = llmg__pe_set_message(b, llmg_json_getc(error, "message"));
+    if (st != LLMG_OK) return st;
+    if (llmg__pe_overflow(b)) {
+        b->kind = LLMG_ERROR_PROMPT_TOO_LONG;
+        return llmg__pe_set_code(b, type);
+    }
+    if (in->status == 429 && llmg_json_str_eq(code, llmg_str_c("rate_limit_exceeded"))) {
+        b->kind = LLMG_ERROR_RATE_LIMIT;
+        st = llmg__pe_set_message(b, type);
+    } else {
+        b->kind = in->status == 429 ? LLMG_ERROR_OVERLOADED : llmg__pe_status_kind(in->status);
+    }
+    if (st == LLMG_OK) st = llmg__pe_set_code(b, code);
+    return st;
+}
+
+/* Moves the pieces into out's storage in one allocation. */
+static llmg_status llmg__pe_finish(llmg__pe_build *b)
+{
+    llmg_provider_error *pe = b->out;
+    size_t cap = b->o.max_message_bytes, mlen, clen, total, code_at, info_at;
+    llmg_str info;
+    llmg_status st;
+    info.ptr = "";
+    info.len = 0;
+    if (b->kind == LLMG_ERROR_RATE_LIMIT) {
+        if (b->info_on && b->info_keys) info = llmg_json_writer_str(&b->info);
+        else info = llmg_str_c("{}");
+    }
+    if (b->has_code && b->code_json && b->code.len > cap) b->has_code = 0;  /* no half JSON */
+    mlen = b->has_msg ? llmg__pe_capped(b->msg, cap) : 0;
+    clen = b->has_code ? llmg__pe_capped(b->code, cap) : 0;
+    total = mlen + clen + info.len + 2;
+    pe->_a = b->a;
+    st = llmg__buf_reserve(&pe->_store, &b->a, total, LLMG__NOLIMIT);
+    if (st == LLMG_OK) st = llmg__buf_append(&pe->_store, &b->a, b->msg.ptr, mlen, LLMG__NOLIMIT);
+    if (st == LLMG_OK) st = llmg__buf_append(&pe->_store, &b->a, "", 1, LLMG__NOLIMIT);
+    code_at = pe->_store.len;
+    if (st == LLMG_OK) st = llmg__buf_append(&pe->_store, &b->a, b->code.ptr, clen, LLMG__NOLIMIT);
+    if (st == LLMG_OK) st = llmg__buf_append(&pe->_store, &b->a, "", 1, LLMG__NOLIMIT);
+    info_at = pe->_store.len;
+    if (st == LLMG_OK) st = llmg__buf_append(&pe->_store, &b->a, info.ptr, info.len, LLMG__NOLIMIT);
+    if (st != LLMG_OK) return st;
+    pe->kind = b->kind;
+    pe->message.ptr = pe->_store.ptr;
+    pe->message.len = mlen;
+    pe->has_message = b->has_msg;
+    pe->message_truncated = b->has_msg && mlen < b->msg.len;
+    pe->code.ptr = pe->_store.ptr + code_at;
+    pe->code.len = clen;
+    pe->has_code = b->has_code;
+    pe->code_json = b->has_code && b->code_json;
+    pe->retry_after_seconds = b->has_retry ? b->retry : 0;
+    pe->has_retry_after = b->has_retry;
+    pe->reset_at = b->has_reset ? b->reset : 0;
+    pe->has_reset_at = b->has_reset;
+    pe->rate_limit_info.ptr = pe->_store.ptr + info_at;
+    pe->rate_limit_info.len = info.len;
+    return LLMG_OK;
+}
+
+/* Ends a classification: scratch released; on failure out is zeroed. */
+static llmg_status llmg__pe_close(llmg__pe_build *b, llmg_status st, llmg_error *err)
+{
+    if (st == LLMG_OK) st = llmg__pe_finish(b);
+    llmg__pe_end(b);
+    if (st != LLMG_OK) {
+        llmg_provider_error_free(b->out);
+        return llmg__fail(err, st, st == LLMG_E_NOMEM ? LLMG__MSG("classify: allocation failed")
+                                                      : LLMG__MSG("classify: failed"), 0);
+    }
+    return llmg__ok(err, LLMG_OK);
+}
+
+/* ---------------------------------------------------------------- public */
+
+LLMG_API void llmg_provider_error_init(llmg_provider_error *pe)
+{
+    if (pe) memset(pe, 0, sizeof *pe);
+}
+
+LLMG_API void llmg_provider_error_free(llmg_provider_error *pe)
+{
+    if (!pe) return;
+    if (pe->_store.ptr && pe->_a.free_fn) llmg_buf_free(&pe->_store, &pe->_a);
+    memset(pe, 0, sizeof *pe);
+}
+
+LLMG_API llmg_classify_opts llmg_classify_opts_resolved(const llmg_classify_opts *in)
+{
+    llmg_classify_opts o;
+    if (in) o = *in; else memset(&o, 0, sizeof o);
+    o.max_message_bytes = LLMG__DEF(o.max_message_bytes, (size_t)64 * 1024);
+    o.max_body_tokens   = LLMG__DEF(o.max_body_tokens, (size_t)64 * 1024);
+    return o;
+}
+
+LLMG_API llmg_status llmg_provider_error_write_json(const llmg_provider_error *pe,
+                                                    llmg_json_writer *w)
+{
+    if (!pe || !w) return LLMG_E_ARG;
+    llmg_json_write_obj_begin(w);
+    llmg_json_write_keyc(w, "kind");
+    llmg_json_write_strc(w, llmg_error_kind_name(pe->kind));
+    llmg_json_write_keyc(w, "message");
+    if (pe->has_message) llmg_json_write_str(w, pe->message);
+    else llmg_json_write_null(w);
+    llmg_json_write_keyc(w, "code");
+    if (!pe->has_code) llmg_json_write_null(w);
+    else if (pe->code_json) llmg_json_write_raw(w, pe->code);
+    else llmg_json_write_str(w, pe->code);
+    if (pe->kind == LLMG_ERROR_RATE_LIMIT) {
+        llmg_json_write_keyc(w, "retry_after_seconds");
+        if (pe->has_retry_after) llmg_json_write_int(w, pe->retry_after_seconds);
+        else llmg_json_write_null(w);
+        llmg_json_write_keyc(w, "reset_at");
+        if (pe->has_reset_at) llmg_json_write_int(w, pe->reset_at);
+        else llmg_json_write_null(w);
+        llmg_json_write_keyc(w, "rate_limit_info");
+        llmg_json_write_raw(w, pe->rate_limit_info.len ? pe->rate_limit_info : llmg_str_c("{}"));
+    }
+    llmg_json_write_obj_end(w);
+    return llmg_json_writer_status(w, NULL);
+}
+
+LLMG_API llmg_status llmg_classify_http(const llmg_classify_input *in,
+                                        const llmg_classify_opts *opts,
+                                        llmg_provider_error *out, llmg_error *err)
+{
+    llmg__pe_build b;
+    llmg_json_doc doc;
+    llmg_json_opts jo;
+    llmg_json_val error;
+    llmg_status st;
+    if (!in || !out)
+        return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("classify: in and out are required"), 0);
+    if (in->provider <= LLMG_PROVIDER_NONE || (int)in->provider >= LLMG__PROVIDER_COUNT) {
+        memset(out, 0, sizeof *out);
+        return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("classify: in->provider is not a provider"), 0);
+    }
+    if ((in->header_count && !in->headers) || (in->body.len && !in->body.ptr)) {
+        memset(out, 0, sizeof *out);
+        return llmg__fail(err, LLMG_E_ARG,
+                          LLMG__MSG("classify: in->headers or in->body is NULL with a length"), 0);
+    }
+    st = llmg__pe_begin(&b, opts, out, err);
+    if (st != LLMG_OK) return st;
+    llmg_json_doc_init(&doc);
+    memset(&jo, 0, sizeof jo);
+    jo.max_tokens = b.o.max_body_tokens;
+    jo.allocator = b.a;
+    /* Not JSON, past the token limit, or not an object: {} as the gem
+       reads a body it cannot parse (a body that is JSON but not an object
+       would crash the gem). */
+    st = llmg_json_parse(&doc, in->body.ptr ? in->body.ptr : "", in->body.len, &jo, NULL);
+    if (st != LLMG_E_NOMEM) {
+        error = llmg_json_getc(llmg_json_root(&doc), "error");
+        if (llmg_json_typeof(error) != LLMG_JSON_OBJECT)  /* the gem would index a string, or crash */
+            error = llmg__json_val(&doc, LLMG__JSON_NOWHERE);
+        switch (in->provider) {
+        case LLMG_PROVIDER_ANTHROPIC_MESSAGES: st = llmg__pe_anthropic(&b, in, error); break;
+        case LLMG_PROVIDER_GROQ_COMPLETIONS:   st = llmg__pe_groq(&b, in, error); break;
+        default:                               st = llmg__pe_openai(&b, in, error); break;
+        }
+    }
+    st = llmg__pe_close(&b, st, err);
+    llmg_json_doc_free(&doc);
+    return st;
+}
+
+LLMG_API llmg_status llmg_classify_stream_error(llmg_provider provider, llmg_json_val data,
+                                                const llmg_classify_opts *opts,
+                                                llmg_provider_error *out, llmg_error *err)
+{
+    llmg__pe_build b;
+    llmg_json_val payload = data, inner, m, code;
+    llmg_status st;
+    if (!out) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("classify: out is required"), 0);
+    if (provider <= LLMG_PROVIDER_NONE || (int)provider >= LLMG__PROVIDER_COUNT) {
+        memset(out, 0, sizeof *out);
+        return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("classify: provider is not a provider"), 0);
+    }
+    st = llmg__pe_begin(&b, opts, out, err);
+    if (st != LLMG_OK) return st;
+    /* Anthropic's mapper hands over data.error (or {}); a payload that is
+       not an object counts as {} (the gem would crash on it). */
+    if (provider == LLMG_PROVIDER_ANTHROPIC_MESSAGES) payload = llmg_json_getc(data, "error");
+    if (llmg_json_typeof(payload) != LLMG_JSON_OBJECT)
+        payload = llmg__json_val(data.doc, LLMG__JSON_NOWHERE);
+    inner = llmg_json_getc(payload, "error");
+    if (llmg_json_typeof(inner) == LLMG_JSON_OBJECT) payload = inner;
+    m = llmg_json_getc(payload, "message");
+    code = llmg_json_getc(payload, "code");
+    if (!llmg__pe_truthy(code)) code = llmg_json_getc(payload, "type");
+    if (llmg__pe_truthy(m)) {
+        st = llmg__pe_set_message(&b, m);
+    } else {
+        b.msg = llmg_str_c("Stream error");
+        b.has_msg = 1;
+    }
+    if (st == LLMG_OK) st = llmg__pe_set_code(&b, code);
+    if (llmg__pe_overflow(&b))
+        b.kind = LLMG_ERROR_PROMPT_TOO_LONG;
+    else if (provider == LLMG_PROVIDER_ANTHROPIC_MESSAGES && b.has_code && !b.code_json &&
+             llmg_str_eq(b.code, llmg_str_c("overloaded_error")))
+        b.kind = LLMG_ERROR_OVERLOADED;
+    else
+        b.kind = LLMG_ERROR_API_STATUS;
+    return llmg__pe_close(&b, st, err);
+}
+
+#undef LLMG__NOLIMIT
+#undef LLMG__PROVIDER_COUNT
+
 /* ================================================================ >>impl-sse
    SSE framing, following the WHATWG HTML "server-sent events" parsing rules.
    Invariants: at most one partial line is buffered (in _line); a line that
@@ -3211,6 +4469,7 @@ static llmg_status llmg__sse_fail(llmg_sse_parser *p, llmg_error *err, llmg_stat
     p->_err.code = code;
     p->_err.msg = msg;
     p->_err.offset = offset;
+    p->_err.provider = NULL;
     if (err) *err = p->_err;
     return code;
 }

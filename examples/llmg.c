@@ -3,18 +3,41 @@
    llmg sse-dump   [--chunk N] [FILE]   frame a server-sent-events stream
    llmg json-check [--chunk N] [--max-depth N] [FILE]
                                         validate one JSON document
+   llmg classify   --provider KEY (--status CODE | --stream)
+                   [--header 'Name: value']... [--now-ms MS] [FILE]
+                                        classify a provider error
 
-   FILE defaults to standard input. Exit status: 0 success, 1 invalid input
-   or a stream error, 2 usage or I/O error. */
+   FILE defaults to standard input. Exit status, for every subcommand: 0
+   success, 1 a provider or stream error (also invalid input), 2 usage or
+   I/O error, 3 truncated (the input ended before the provider's final
+   event), 130 cancelled. */
 #define LLM_GATEWAY_IMPLEMENTATION
 #include "../llm_gateway.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define EXIT_INVALID 1
-#define EXIT_USAGE   2
+enum cli_exit {
+    CLI_EXIT_OK        = 0,
+    CLI_EXIT_ERROR     = 1,    /* a provider or stream error; invalid input */
+    CLI_EXIT_USAGE     = 2,    /* usage or I/O error */
+    CLI_EXIT_TRUNCATED = 3,    /* the input ended before the provider's final event */
+    CLI_EXIT_CANCELLED = 130   /* the host stopped it (as a shell reports SIGINT) */
+};
+
+/* The exit status for a library status. */
+static int exit_for(llmg_status st)
+{
+    switch (st) {
+    case LLMG_OK: case LLMG_NEED_MORE: case LLMG_DONE: return CLI_EXIT_OK;
+    case LLMG_E_TRUNCATED: return CLI_EXIT_TRUNCATED;
+    case LLMG_E_CANCELLED: return CLI_EXIT_CANCELLED;
+    case LLMG_E_ARG: case LLMG_E_NOMEM: case LLMG_E_HOST: return CLI_EXIT_USAGE;
+    default: return CLI_EXIT_ERROR;
+    }
+}
 
 static const char usage_text[] =
     "usage: llmg <command> [options] [FILE]\n"
@@ -22,16 +45,24 @@ static const char usage_text[] =
     "commands:\n"
     "  sse-dump   [--chunk N] [FILE]                 one JSON line per SSE event\n"
     "  json-check [--chunk N] [--max-depth N] [FILE] exit 0 if FILE is one valid JSON document\n"
+    "  classify   --provider KEY --status CODE [--header 'Name: value']... [--now-ms MS] [FILE]\n"
+    "                                                the error object of a failed response\n"
+    "                                                (FILE: its body) as one JSON line\n"
+    "  classify   --provider KEY --stream [FILE]     the same for an in-stream error event\n"
+    "                                                (FILE: the event's data)\n"
     "  version                                       print the library version\n"
     "\n"
     "FILE defaults to standard input. --chunk N feeds N bytes per call (default: all at once).\n"
-    "exit status: 0 ok, 1 invalid input or stream error, 2 usage or I/O error\n";
+    "KEY: anthropic_messages, openai_completions, openai_responses, openai_codex,\n"
+    "groq_completions. --now-ms: the wall clock in Unix ms (default: now).\n"
+    "exit status: 0 ok, 1 provider or stream error (or invalid input), 2 usage or I/O error,\n"
+    "3 truncated, 130 cancelled\n";
 
 static int usage(const char *why)
 {
     if (why) fprintf(stderr, "llmg: %s\n", why);
     fputs(usage_text, stderr);
-    return EXIT_USAGE;
+    return CLI_EXIT_USAGE;
 }
 
 /* Reads a whole file (or stdin for NULL or "-") into a malloc'd buffer. */
@@ -122,7 +153,7 @@ static int report(const char *what, const llmg_error *err)
 {
     fprintf(stderr, "error: %s%s at byte %llu\n", what, err->msg,
             (unsigned long long)err->offset);
-    return EXIT_INVALID;
+    return err->code < 0 ? exit_for(err->code) : CLI_EXIT_ERROR;
 }
 
 /* ---------------------------------------------------------------- sse-dump
@@ -158,7 +189,7 @@ static int cmd_sse_dump(int argc, char **argv)
     int rc = 0;
 
     if (!parse_opts(argc, argv, &o, 0)) return usage("sse-dump: bad arguments");
-    if (!read_all(o.file, &buf, &len)) return EXIT_USAGE;
+    if (!read_all(o.file, &buf, &len)) return CLI_EXIT_USAGE;
     memset(&wo, 0, sizeof wo);
     wo.replace_invalid_utf8 = 1;
     llmg_json_writer_init(&w, &wo, NULL);
@@ -188,7 +219,7 @@ static int cmd_sse_dump(int argc, char **argv)
     llmg_sse_free(&p);
     llmg_json_writer_free(&w);
     free(buf);
-    if (fflush(stdout) != 0) return EXIT_USAGE;
+    if (fflush(stdout) != 0) return CLI_EXIT_USAGE;
     return rc;
 }
 
@@ -203,7 +234,7 @@ static int cmd_json_check(int argc, char **argv)
     llmg_status st;
 
     if (!parse_opts(argc, argv, &o, 1)) return usage("json-check: bad arguments");
-    if (!read_all(o.file, &buf, &len)) return EXIT_USAGE;
+    if (!read_all(o.file, &buf, &len)) return CLI_EXIT_USAGE;
     memset(&jo, 0, sizeof jo);
     jo.max_depth = o.max_depth;
     if (o.chunk == 0) {
@@ -228,11 +259,134 @@ static int cmd_json_check(int argc, char **argv)
     return 0;
 }
 
+/* ---------------------------------------------------------------- classify
+   The error object of a failed response (or of an in-stream error event)
+   as one JSON line. The classification itself never fails on bad input:
+   exit 0 whatever the body holds. */
+
+/* A signed decimal int64 argument. */
+static int parse_i64(const char *s, int64_t *out)
+{
+    int64_t v;
+    if (!s || !llmg_error_parse_integer(llmg_str_c(s), &v)) return 0;
+    for (; *s; s++)                      /* decimal digits and a sign only */
+        if (!(*s >= '0' && *s <= '9') && !(*s == '-' && s[1])) return 0;
+    *out = v;
+    return 1;
+}
+
+/* "Name: value" split at the first colon, spaces and tabs trimmed. */
+static int parse_header(char *arg, llmg_header *h)
+{
+    char *colon = strchr(arg, ':'), *name = arg, *value, *end;
+    if (!colon) return 0;
+    *colon = '\0';
+    value = colon + 1;
+    while (*name == ' ' || *name == '\t') name++;
+    for (end = colon; end > name && (end[-1] == ' ' || end[-1] == '\t'); end--) end[-1] = '\0';
+    while (*value == ' ' || *value == '\t') value++;
+    for (end = value + strlen(value); end > value && (end[-1] == ' ' || end[-1] == '\t'); end--)
+        end[-1] = '\0';
+    if (!*name) return 0;
+    h->name = llmg_str_c(name);
+    h->value = llmg_str_c(value);
+    return 1;
+}
+
+static int cmd_classify(int argc, char **argv)
+{
+    llmg_classify_input in;
+    llmg_provider_error pe;
+    llmg_json_writer w;
+    llmg_json_writer_opts wo;
+    llmg_error err;
+    llmg_status st;
+    llmg_header *headers;
+    const char *file = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    int64_t num;
+    int i, have_status = 0, have_now = 0, stream = 0, rc = CLI_EXIT_OK;
+
+    memset(&in, 0, sizeof in);
+    headers = (llmg_header *)malloc(sizeof *headers * (size_t)(argc > 0 ? argc : 1));
+    if (!headers) return usage("classify: out of memory");
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--provider") == 0 && i + 1 < argc) {
+            in.provider = llmg_provider_from_name(llmg_str_c(argv[++i]));
+            if (in.provider == LLMG_PROVIDER_NONE) { rc = -1; break; }
+        } else if (strcmp(a, "--status") == 0 && i + 1 < argc) {
+            if (!parse_i64(argv[++i], &num) || num < 0 || num > 999) { rc = -1; break; }
+            in.status = (int)num;
+            have_status = 1;
+        } else if (strcmp(a, "--header") == 0 && i + 1 < argc) {
+            if (!parse_header(argv[++i], &headers[in.header_count])) { rc = -1; break; }
+            in.header_count++;
+        } else if (strcmp(a, "--now-ms") == 0 && i + 1 < argc) {
+            if (!parse_i64(argv[++i], &in.now_ms)) { rc = -1; break; }
+            have_now = 1;
+        } else if (strcmp(a, "--stream") == 0) {
+            stream = 1;
+        } else if ((a[0] == '-' && a[1] != '\0') || file) {
+            rc = -1;
+            break;
+        } else {
+            file = a;
+        }
+    }
+    if (rc == 0 && (in.provider == LLMG_PROVIDER_NONE || have_status == stream)) rc = -1;
+    if (rc != 0) {
+        free(headers);
+        return usage("classify: bad arguments");
+    }
+    if (!read_all(file, &buf, &len)) {
+        free(headers);
+        return CLI_EXIT_USAGE;
+    }
+    if (!have_now) in.now_ms = (int64_t)time(NULL) * 1000;
+    in.headers = headers;
+    in.body.ptr = buf;
+    in.body.len = len;
+    llmg_provider_error_init(&pe);
+    if (stream) {
+        /* data that is not JSON reaches the gem's mapper as {raw: data}:
+           no error object, so {} classifies the same */
+        llmg_json_doc doc;
+        llmg_json_doc_init(&doc);
+        st = llmg_json_parse(&doc, buf, len, NULL, &err);
+        if (st != LLMG_E_NOMEM)
+            st = llmg_classify_stream_error(in.provider, llmg_json_root(&doc), NULL, &pe, &err);
+        llmg_json_doc_free(&doc);
+    } else {
+        st = llmg_classify_http(&in, NULL, &pe, &err);
+    }
+    if (st == LLMG_OK) {
+        memset(&wo, 0, sizeof wo);
+        wo.replace_invalid_utf8 = 1;      /* a fallback message carries body bytes */
+        llmg_json_writer_init(&w, &wo, NULL);
+        st = llmg_provider_error_write_json(&pe, &w);
+        if (st == LLMG_OK) print_line(&w);
+        else fprintf(stderr, "llmg: classify: %s\n", llmg_status_message(st));
+        llmg_json_writer_free(&w);
+        rc = exit_for(st);
+    } else {
+        fprintf(stderr, "llmg: classify: %s\n", err.msg);
+        rc = exit_for(st);
+    }
+    llmg_provider_error_free(&pe);
+    free(buf);
+    free(headers);
+    if (fflush(stdout) != 0) return CLI_EXIT_USAGE;
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return usage(NULL);
     if (strcmp(argv[1], "sse-dump") == 0) return cmd_sse_dump(argc - 2, argv + 2);
     if (strcmp(argv[1], "json-check") == 0) return cmd_json_check(argc - 2, argv + 2);
+    if (strcmp(argv[1], "classify") == 0) return cmd_classify(argc - 2, argv + 2);
     if (strcmp(argv[1], "version") == 0) {
         printf("llmg %s\n", LLMG_VERSION_STRING);
         return 0;

@@ -26,5 +26,6 @@ part "compile matrix (gcc, clang; C99, C11, C++11; every option)" sh tests/compi
 part "unit tests, C99, ASan+UBSan" build/asan/test_unit
 part "unit tests, C++11, ASan+UBSan" build/asan/test_unit_cxx
 part "llmg tool" sh tests/cli.sh
+part "conformance with the gem: error classification" sh tests/conformance_errors.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

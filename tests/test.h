@@ -47,5 +47,6 @@ char *t_q(const char *s);
 void suite_base(void);
 void suite_sse(void);
 void suite_json(void);
+void suite_errors(void);
 
 #endif

@@ -53,6 +53,22 @@ int main(void)
     }
     llmg_sse_free(&p);
     if (events != 1 || f.used != 0) return 7;
+    {
+        llmg_classify_input in;
+        llmg_classify_opts co;
+        llmg_provider_error pe;
+        memset(&in, 0, sizeof in);
+        memset(&co, 0, sizeof co);
+        co.allocator = o.allocator;
+        in.provider = llmg_provider_from_name(llmg_str_c("anthropic_messages"));
+        in.status = 529;
+        in.body = llmg_str_c("{\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+        if (llmg_classify_http(&in, &co, &pe, &err) != LLMG_OK || pe.kind != LLMG_ERROR_SERVER ||
+            err.provider != NULL)
+            return 11;
+        llmg_provider_error_free(&pe);
+        if (f.used != 0) return 12;
+    }
 #ifdef LLMG_NO_ERROR_STRINGS
     if (llmg_json_parse(&doc, "[", 1, &jo, &err) != LLMG_NEED_MORE || err.msg[0] != '\0') return 8;
 #else

@@ -13,5 +13,6 @@ int two_tu_b(void)
     v = llmg_json_getc(llmg_json_root(&doc), "n");
     if (llmg_json_get_int64(v, &n) != LLMG_OK || n != 7) return 2;
     llmg_json_doc_free(&doc);
+    if (!llmg_error_is_context_overflow(llmg_str_c("prompt is too long"))) return 4;
     return llmg_version() == LLMG_VERSION_NUM ? 0 : 3;
 }
