@@ -91,5 +91,5 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/$$t.dict \
 	        -artifact_prefix=build/fuzz/ -print_final_stats=1 build/fuzz/corpus/$$t \
 	        >build/fuzz/$$t.log 2>&1 || { tail -n 40 build/fuzz/$$t.log; exit 1; }; \
-	    grep -E '^stat::(number_of_executed_units|new_units_added)|^#[0-9]+.*DONE' build/fuzz/$$t.log; \
+	    grep -E '^stat::(number_of_executed_units|new_units_added)|^#[0-9]+[[:space:]]+DONE' build/fuzz/$$t.log; \
 	done
