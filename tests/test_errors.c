@@ -132,38 +132,32 @@ static void test_errors_names(void)
 
 /* ---------------------------------------------------------------- the status table */
 
-static llmg_error_kind table_kind(int status)
-{
-    switch (status) {
-    case 400: return LLMG_ERROR_BAD_REQUEST;
-    case 401: return LLMG_ERROR_AUTHENTICATION;
-    case 403: return LLMG_ERROR_PERMISSION_DENIED;
-    case 404: return LLMG_ERROR_NOT_FOUND;
-    case 409: return LLMG_ERROR_CONFLICT;
-    case 422: return LLMG_ERROR_UNPROCESSABLE;
-    case 429: return LLMG_ERROR_RATE_LIMIT;
-    case 503: return LLMG_ERROR_OVERLOADED;
-    default: return status >= 500 && status <= 599 ? LLMG_ERROR_SERVER : LLMG_ERROR_API_STATUS;
-    }
-}
-
 /* Every status, every provider: message error.message; the code is
    Anthropic's error.type and the others' error.code; OpenAI 429 carries
    rate-limit info, Groq's 429 without rate_limit_exceeded is overloaded. */
 static void test_errors_status_table(void)
 {
-    static const int statuses[] = {
-        400, 401, 403, 404, 409, 422, 429, 500, 501, 502, 503, 504, 529, 599,
-        418, 408, 402, 410, 413, 600, 302, 200, 100, 0
+    /* the expected kind of each status, written out as data */
+    static const struct { int status; llmg_error_kind kind; } statuses[] = {
+        { 400, LLMG_ERROR_BAD_REQUEST }, { 401, LLMG_ERROR_AUTHENTICATION },
+        { 403, LLMG_ERROR_PERMISSION_DENIED }, { 404, LLMG_ERROR_NOT_FOUND },
+        { 409, LLMG_ERROR_CONFLICT }, { 422, LLMG_ERROR_UNPROCESSABLE },
+        { 429, LLMG_ERROR_RATE_LIMIT }, { 500, LLMG_ERROR_SERVER }, { 501, LLMG_ERROR_SERVER },
+        { 502, LLMG_ERROR_SERVER }, { 503, LLMG_ERROR_OVERLOADED }, { 504, LLMG_ERROR_SERVER },
+        { 529, LLMG_ERROR_SERVER }, { 599, LLMG_ERROR_SERVER }, { 418, LLMG_ERROR_API_STATUS },
+        { 408, LLMG_ERROR_API_STATUS }, { 402, LLMG_ERROR_API_STATUS },
+        { 410, LLMG_ERROR_API_STATUS }, { 413, LLMG_ERROR_API_STATUS },
+        { 600, LLMG_ERROR_API_STATUS }, { 302, LLMG_ERROR_API_STATUS },
+        { 200, LLMG_ERROR_API_STATUS }, { 100, LLMG_ERROR_API_STATUS }, { 0, LLMG_ERROR_API_STATUS }
     };
     static const char body[] = "{\"error\":{\"message\":\"boom\",\"type\":\"t\",\"code\":\"c\"}}";
     size_t i, k;
     for (k = 0; k < 5; k++) {
         llmg_provider p = all_providers[k];
         for (i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
-            int s = statuses[i];
+            int s = statuses[i].status;
             llmg_provider_error pe;
-            llmg_error_kind want = table_kind(s);
+            llmg_error_kind want = statuses[i].kind;
             char *json = classify_full(p, s, body, sizeof body - 1, NULL, 0, NULL, &pe);
             if (p == LLMG_PROVIDER_GROQ_COMPLETIONS && s == 429) want = LLMG_ERROR_OVERLOADED;
             CHECK(pe.kind == want);
