@@ -37,9 +37,13 @@ build/asan/llmg: examples/llmg.c $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(CFLAGS_A) -o $@ examples/llmg.c
 
-build/asan/conformance_errors: tests/conformance_errors.c $(HDR)
+build/asan/conformance_errors: tests/conformance_errors.c tests/conformance.h $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(CFLAGS_A) -o $@ tests/conformance_errors.c
+
+build/asan/conformance_streams: tests/conformance_streams.c tests/conformance.h $(HDR)
+	@mkdir -p build/asan
+	$(CC) $(CFLAGS_A) -o $@ tests/conformance_streams.c
 
 build/asan/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/asan
@@ -54,7 +58,8 @@ build/plain/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/plain
 	$(CC) $(CFLAGS_P) -o $@ $(TEST_SRC)
 
-test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg build/asan/conformance_errors
+test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg build/asan/conformance_errors \
+      build/asan/conformance_streams
 	@sh tests/run.sh
 
 test-valgrind: build/plain/test_unit

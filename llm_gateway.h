@@ -811,6 +811,340 @@ LLMG_API int llmg_sse_retry(const llmg_sse_parser *p, uint64_t *ms);
 /* Stream offset of the next byte p will read. */
 LLMG_API uint64_t llmg_sse_offset(const llmg_sse_parser *p);
 
+/* ================================================================ >>message
+   The normalized message: one shape for every provider. Its JSON form is
+   the llm_gateway gem's (spec §2): an assistant message is
+
+       {"id","model","usage","role","stop_reason","provider","api",
+        "content":[blocks],"timestamp","error_message"}
+
+   and a transcript is a JSON array of messages that any provider accepts.
+   llmg_message_from_json and llmg_message_write_json convert both ways; a
+   key or block type this struct does not model is kept as JSON in `extra`
+   (or the whole block in LLMG_BLOCK_OTHER), so nothing is lost.
+
+   Strings are llmg_buf: NUL-terminated when ptr is not NULL, ptr NULL for
+   empty. llmg_bstr(&b) gives the view ("" for an empty buffer). Whether an
+   optional field is present is a flag bit, not a NULL pointer.            */
+
+typedef enum llmg_role {
+    LLMG_ROLE_NONE      = 0,
+    LLMG_ROLE_USER      = 1,
+    LLMG_ROLE_ASSISTANT = 2,
+    LLMG_ROLE_DEVELOPER = 3,
+    LLMG_ROLE_SYSTEM    = 4,
+    LLMG_ROLE_OTHER     = 5              /* any other string: see llmg_message.role_name */
+} llmg_role;
+
+typedef enum llmg_block_type {
+    LLMG_BLOCK_NONE               = 0,
+    LLMG_BLOCK_TEXT               = 1,   /* text                                         */
+    LLMG_BLOCK_REASONING          = 2,   /* text = reasoning, signature                  */
+    LLMG_BLOCK_TOOL_USE           = 3,   /* id, name, text = input (JSON text)           */
+    LLMG_BLOCK_SERVER_TOOL_USE    = 4,   /* the same, a provider-hosted tool             */
+    LLMG_BLOCK_SERVER_TOOL_RESULT = 5,   /* id = tool_use_id, name = native type,
+                                            text = content (JSON text)                   */
+    LLMG_BLOCK_IMAGE              = 6,   /* text = data (base64), media_type             */
+    LLMG_BLOCK_FILE               = 7,   /* text = data (raw), media_type, name          */
+    LLMG_BLOCK_TOOL_RESULT        = 8,   /* id = tool_use_id, text = content (JSON text:
+                                            a string or a block list, or any value)      */
+    LLMG_BLOCK_OTHER              = 9    /* any other type: text = the whole block JSON   */
+} llmg_block_type;
+
+/* llmg_block.flags */
+#define LLMG_BLOCK_HAS_SIGNATURE  0x01u  /* reasoning: signature present (may be "")   */
+#define LLMG_BLOCK_HAS_NAME       0x02u  /* name present                                */
+#define LLMG_BLOCK_INPUT_INVALID  0x04u  /* tool input is not a JSON object: it reads as {} */
+#define LLMG_BLOCK_FROM_THINKING  0x08u  /* reasoning given as the "thinking" alias     */
+#define LLMG_BLOCK_ENDED          0x10u  /* stream: the block's end event was applied   */
+
+typedef struct llmg_block {
+    llmg_block_type type;
+    unsigned        flags;
+    llmg_buf        text;                /* see llmg_block_type */
+    llmg_buf        signature;           /* reasoning */
+    llmg_buf        id;                  /* tool id, or the tool_use_id of a result */
+    llmg_buf        name;                /* tool name; native result type; file name */
+    llmg_buf        media_type;          /* image, file */
+    llmg_buf        extra;               /* other keys as one JSON object, or empty */
+} llmg_block;
+
+typedef struct llmg_usage {
+    int64_t  input, cache_write, cache_read, output;
+    int64_t  total;                      /* always input + cache_write + cache_read + output */
+    llmg_buf raw;                        /* the provider's usage object, verbatim; empty -> {} */
+} llmg_usage;
+
+/* llmg_message.flags: which optional fields are present */
+#define LLMG_MSG_HAS_ID            0x001u
+#define LLMG_MSG_HAS_MODEL         0x002u
+#define LLMG_MSG_HAS_STOP_REASON   0x004u
+#define LLMG_MSG_HAS_PROVIDER      0x008u
+#define LLMG_MSG_HAS_API           0x010u
+#define LLMG_MSG_HAS_TIMESTAMP     0x020u
+#define LLMG_MSG_HAS_ERROR_MESSAGE 0x040u
+#define LLMG_MSG_HAS_USAGE         0x080u
+#define LLMG_MSG_HAS_CONTENT       0x100u
+#define LLMG_MSG_CONTENT_STRING    0x200u /* content was a plain string (one text block)  */
+#define LLMG_MSG_CONTENT_OBJECT    0x400u /* content was one block object, not an array   */
+#define LLMG_MSG_FINAL             0x800u /* a stream's final message (after message_end) */
+
+typedef struct llmg_message {
+    llmg_role    role;
+    unsigned     flags;
+    llmg_buf     role_name;              /* the role as given (LLMG_ROLE_OTHER) */
+    llmg_buf     id, model, stop_reason, provider, api, error_message;
+    int64_t      timestamp;              /* Unix ms */
+    llmg_usage   usage;
+    llmg_block  *content;
+    size_t       content_count;
+    llmg_buf     extra;                  /* other keys as one JSON object, or empty */
+    size_t       _content_cap;
+    llmg_allocator _a;
+} llmg_message;
+
+/* The view of a buffer: "" when it is empty. */
+LLMG_API llmg_str llmg_bstr(const llmg_buf *b);
+/* "text", "reasoning", "tool_use", ... as in the JSON form. */
+LLMG_API const char *llmg_block_type_name(llmg_block_type t);
+LLMG_API const char *llmg_role_name(llmg_role r);
+/* 1 when b is a text block whose text is blank: empty or only Unicode
+   white space (ASCII, U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028,
+   U+2029, U+202F, U+205F, U+3000). The JSON form leaves such blocks out,
+   as the gem does; the struct keeps them, so a content_index always names
+   the block it was given for. */
+LLMG_API int llmg_block_is_blank(const llmg_block *b);
+
+/* Prepares an empty message that allocates with a (NULL: the default). */
+LLMG_API llmg_status llmg_message_init(llmg_message *m, const llmg_allocator *a, llmg_error *err);
+/* Releases everything m holds; m is left empty and reusable. */
+LLMG_API void        llmg_message_clear(llmg_message *m);
+LLMG_API void        llmg_message_free(llmg_message *m);
+/* Reads one message object (a user, developer, system or assistant
+   message; content a string, one block or an array of blocks; the
+   "thinking" alias read as reasoning). m must be initialized; its previous
+   content is replaced. Returns LLMG_OK, LLMG_E_ARG (not an object, a field
+   of the wrong type: err->offset is the value's offset in the document),
+   LLMG_E_NOMEM. Ownership: everything is copied. */
+LLMG_API llmg_status llmg_message_from_json(llmg_message *m, llmg_json_val v, llmg_error *err);
+/* Writes m in its JSON form (assistant key order: id, model, usage, role,
+   stop_reason, provider, api, content, timestamp, error_message; only
+   present keys; then extra). Blank text blocks are left out; a tool input
+   that is not a JSON object is written as {}. */
+LLMG_API llmg_status llmg_message_write_json(const llmg_message *m, llmg_json_writer *w);
+LLMG_API llmg_status llmg_block_write_json(const llmg_block *b, llmg_json_writer *w);
+LLMG_API llmg_status llmg_usage_write_json(const llmg_usage *u, llmg_json_writer *w);
+
+/* ================================================================ >>stream
+   Normalized streams: response bytes in, normalized events out, for the
+   five APIs. One object does the whole path: the WHATWG SSE framer, the
+   gem's field rules (all leading white space stripped from the event name
+   and each data line; data "[DONE]" skipped; data that is not JSON handed
+   on as the gem's {raw: ...}, which no mapper acts on except as an error
+   event), the provider's stream mapper (spec §6) and the accumulator
+   (spec §7), which keeps the message readable after every event.
+
+   Pull shape, as the SSE framer:
+
+        llmg_stream s;
+        llmg_stream_opts o = {0};
+        llmg_event ev;
+        o.provider = LLMG_PROVIDER_ANTHROPIC_MESSAGES;
+        llmg_stream_init(&s, &o, &err);
+        while (bytes arrive) {
+            llmg_stream_feed(&s, bytes, n, &err);
+            while ((st = llmg_stream_next(&s, &ev, &err)) == LLMG_OK)
+                if (ev.type == LLMG_EVENT_TEXT_DELTA) fwrite(ev.delta.ptr, 1, ev.delta.len, stdout);
+            if (st != LLMG_NEED_MORE) break;          // LLMG_DONE or an error
+        }
+        llmg_stream_finish(&s, &err);                  // then next() until not OK
+        ... llmg_stream_message(&s) ...
+        llmg_stream_free(&s);
+
+   or push shape: llmg_stream_push / llmg_stream_end call a function for
+   each event.
+
+   HOW A STREAM ENDS
+     (a) the provider's final event (Anthropic message_stop; a Chat chunk
+         with no choices; Responses response.completed): the event
+         LLMG_EVENT_MESSAGE_END carries the final message, then next()
+         returns LLMG_DONE. Bytes after it are not read.
+     (b) an error event in the stream: the events before it, then
+         LLMG_E_PROVIDER with err->provider (and llmg_stream_error) set, as
+         llmg_classify_stream_error classifies it.
+     (c) the body ends (llmg_stream_finish) before a final event:
+         LLMG_E_TRUNCATED. The partial message stays readable; no final
+         message is made up.
+     (d) where the gem fails or returns nothing although the provider
+         finished (spec §14), this library chose:
+         - stop reasons outside the enum are normalized. Anthropic
+           max_tokens and model_context_window_exceeded -> "length",
+           stop_sequence and pause_turn -> "stop", refusal -> "error" with
+           error_message "refusal"; Chat/Groq function_call -> "tool_use",
+           content_filter -> "error" with error_message "content_filter";
+           any other unknown value -> "stop". The message_delta event
+           shows the normalized value.
+         - Responses response.incomplete ends like response.completed with
+           stop_reason "length" ("error" and error_message
+           "content_filter" when incomplete_details.reason says so);
+           response.failed is case (b), classified from response.error.
+         - a Chat stream whose finish_reason came but no usage chunk: its
+           "data: [DONE]" ends the message (usage zero). A chunk with no
+           choices ends the message only when it carries usage or a
+           finish_reason came before it (Azure sends such a chunk first).
+     A stream that breaks the block rules (a delta with no open block, a
+     start while another block is open) is LLMG_E_PROVIDER with kind
+     "invalid_response", as the gem refuses it. The block the gem drops
+     (Anthropic redacted_thinking) is dropped too.
+
+   BEYOND THE GEM
+     - tool input: at every tool delta the arguments known so far, as valid
+       JSON (ev.partial_input), in work linear in the argument bytes (the
+       >>pjson reader); parsed once at tool_end (the gem's fallback: not a
+       JSON object -> {}).
+     - a server tool result whose content is not an object (Anthropic
+       web_search_tool_result holds an array) keeps its value (the gem
+       would crash).
+     - content_index names the block in llmg_message.content, blank text
+       blocks included (the gem's end-event helpers miss by one there).
+
+   MEMORY
+     Delta strings are borrowed views valid until the next call on the
+     stream: into the fed bytes when the JSON string has no escape, else
+     into one reused scratch buffer. Nothing is allocated per event in
+     steady state; the message grows through the allocator within
+     max_message_bytes.                                                      */
+
+typedef enum llmg_event_type {
+    LLMG_EVENT_NONE              = 0,
+    LLMG_EVENT_MESSAGE_START     = 1,
+    LLMG_EVENT_MESSAGE_DELTA     = 2,
+    LLMG_EVENT_MESSAGE_END       = 3,
+    LLMG_EVENT_TEXT_START        = 4,    /* block events: start, delta, end per kind */
+    LLMG_EVENT_TEXT_DELTA        = 5,
+    LLMG_EVENT_TEXT_END          = 6,
+    LLMG_EVENT_REASONING_START   = 7,
+    LLMG_EVENT_REASONING_DELTA   = 8,
+    LLMG_EVENT_REASONING_END     = 9,
+    LLMG_EVENT_TOOL_START        = 10,
+    LLMG_EVENT_TOOL_DELTA        = 11,
+    LLMG_EVENT_TOOL_END          = 12,
+    LLMG_EVENT_TOOL_RESULT_START = 13,
+    LLMG_EVENT_TOOL_RESULT_DELTA = 14,
+    LLMG_EVENT_TOOL_RESULT_END   = 15
+} llmg_event_type;
+
+/* "text_delta", ... as in the gem. */
+LLMG_API const char *llmg_event_type_name(llmg_event_type t);
+
+typedef struct llmg_event {
+    llmg_event_type      type;
+    size_t               content_index;  /* block events; (size_t)-1 on message events */
+    llmg_str             delta;          /* block events: the text added ("" if none) */
+    llmg_str             signature;      /* reasoning events: signature added */
+    llmg_str             id;             /* tool_start: call id; tool_result_start: tool_use_id */
+    llmg_str             name;           /* tool_start: tool name; tool_result_start: native type */
+    llmg_block_type      tool_type;      /* tool_start: LLMG_BLOCK_TOOL_USE or _SERVER_TOOL_USE */
+    llmg_str             message_delta;  /* message_start/_delta: the delta object, compact JSON */
+    const llmg_usage    *usage;          /* message_start/_delta with usage, else NULL */
+    llmg_str             partial_input;  /* tool events: the arguments known so far as JSON
+                                            ("" while nothing is known) */
+    const llmg_block    *block;          /* block events: the block after this event */
+    const llmg_message  *message;        /* the message after this event (final on message_end) */
+} llmg_event;
+
+typedef struct llmg_stream_opts {
+    llmg_provider   provider;            /* required */
+    size_t          max_message_bytes;   /* bytes the message may accumulate; 0 -> 64 MiB */
+    size_t          max_blocks;          /* content blocks; 0 -> 65536 */
+    llmg_sse_opts   sse;                 /* line and event limits; its allocator is ignored */
+    size_t          max_json_depth;      /* of one event's data; 0 -> 512 */
+    const llmg_host *host;               /* wall clock for the timestamp; NULL -> 0 */
+    llmg_allocator  allocator;           /* zero -> default allocator */
+} llmg_stream_opts;
+
+typedef struct llmg__patch llmg__patch;
+
+/* Private state. */
+typedef struct llmg_stream {
+    llmg_stream_opts    _o;
+    llmg_allocator      _a;
+    llmg_error          _err;            /* sticky */
+    llmg_provider_error _perr;
+    llmg_sse_parser     _sse;
+    llmg_json_doc       _doc;
+    llmg_json_writer    _w;              /* compact JSON made by a mapper */
+    llmg_buf            _data;           /* an event's data when lines were joined */
+    llmg_buf            _scratch;        /* unescaped strings of the current event */
+    llmg__patch        *_q;              /* normalized events of the current SSE event */
+    size_t              _q_len, _q_cap, _q_head;
+    llmg_message        _m;
+    llmg_usage          _ev_usage;       /* the usage an event shows */
+    size_t              _active;         /* index of the open block, or (size_t)-1 */
+    size_t              _bytes;          /* bytes accumulated in the message */
+    uint64_t            _ev_offset;      /* stream offset of the current SSE event */
+    int                 _state;          /* 0 running, 1 ended, 2 finished */
+    int                 _merged;         /* a message delta was merged */
+    int                 _finish_seen;    /* chat: a finish_reason came */
+    int                 _saw_tool;       /* responses: a tool block was started */
+    int                 _ts_set;
+    /* Anthropic: the open block's kind; Responses: code interpreter calls */
+    int                 _kind;
+    void               *_ci;             /* responses: code interpreter states */
+    size_t              _ci_len, _ci_cap;
+    llmg_buf            _keep;           /* responses: code interpreter strings */
+    llmg_buf            _cites;          /* responses: emitted citation keys */
+} llmg_stream;
+
+LLMG_API llmg_stream_opts llmg_stream_opts_resolved(const llmg_stream_opts *opts);
+/* Prepares s for one response of opts->provider. Allocates nothing.
+   Returns LLMG_OK or LLMG_E_ARG (no provider, a bad allocator). */
+LLMG_API llmg_status llmg_stream_init(llmg_stream *s, const llmg_stream_opts *opts,
+                                      llmg_error *err);
+/* Back to the start of a new response, keeping the buffers. */
+LLMG_API void        llmg_stream_reset(llmg_stream *s);
+LLMG_API void        llmg_stream_free(llmg_stream *s);
+/* Hands in the next response bytes. Call it when next() has returned
+   LLMG_NEED_MORE (or before the first call). Ownership: data is borrowed
+   until next() returns LLMG_NEED_MORE. */
+LLMG_API llmg_status llmg_stream_feed(llmg_stream *s, const void *data, size_t len,
+                                      llmg_error *err);
+/* The next normalized event: LLMG_OK and *ev; LLMG_NEED_MORE; LLMG_DONE
+   after the message ended; LLMG_E_PROVIDER (case b); LLMG_E_TRUNCATED
+   (case c, after finish); LLMG_E_LIMIT, LLMG_E_NOMEM. Errors are sticky.
+   Ownership: the views in *ev are valid until the next call on s. */
+LLMG_API llmg_status llmg_stream_next(llmg_stream *s, llmg_event *ev, llmg_error *err);
+/* The body has ended. Call it when next() has returned LLMG_NEED_MORE;
+   then call next() until it stops returning LLMG_OK. */
+LLMG_API llmg_status llmg_stream_finish(llmg_stream *s, llmg_error *err);
+
+/* Push shape: fn gets each event; a nonzero return stops with
+   LLMG_E_CANCELLED (the message so far stays readable). push feeds data
+   and delivers every event it completes (LLMG_NEED_MORE when it wants
+   more, LLMG_DONE when the message ended); end finishes the body and
+   delivers the rest (LLMG_DONE, or the error that ended the stream). */
+typedef int (*llmg_event_fn)(void *user, const llmg_event *ev);
+LLMG_API llmg_status llmg_stream_push(llmg_stream *s, const void *data, size_t len,
+                                      llmg_event_fn fn, void *user, llmg_error *err);
+LLMG_API llmg_status llmg_stream_end(llmg_stream *s, llmg_event_fn fn, void *user,
+                                     llmg_error *err);
+
+/* The message as accumulated so far (the final message once ended).
+   Ownership: s's; valid until the next call that changes s. */
+LLMG_API const llmg_message *llmg_stream_message(const llmg_stream *s);
+/* 1 once the final event was applied. */
+LLMG_API int llmg_stream_ended(const llmg_stream *s);
+/* The provider's error after LLMG_E_PROVIDER, else NULL. */
+LLMG_API const llmg_provider_error *llmg_stream_error(const llmg_stream *s);
+/* Moves the message out of s (s keeps an empty one): the caller frees it
+   with llmg_message_free. */
+LLMG_API void llmg_stream_take_message(llmg_stream *s, llmg_message *out);
+/* Writes one event as the gem's event object (the replay line format:
+   block events {"type","content_index","delta"} plus id/name/tool_type,
+   tool_use_id/name, a non-empty signature; message events {"type",
+   "delta"} plus "usage" when given; message_end {"type","message"}). */
+LLMG_API llmg_status llmg_event_write_json(const llmg_event *ev, llmg_json_writer *w);
+
 #ifdef __cplusplus
 }
 #endif
@@ -4398,8 +4732,6 @@ LLMG_API llmg_status llmg_classify_stream_error(llmg_provider provider, llmg_jso
     return llmg__pe_close(&b, st, err);
 }
 
-#undef LLMG__NOLIMIT
-#undef LLMG__PROVIDER_COUNT
 
 /* ================================================================ >>impl-sse
    SSE framing, following the WHATWG HTML "server-sent events" parsing rules.
@@ -4768,6 +5100,1971 @@ LLMG_API int llmg_sse_retry(const llmg_sse_parser *p, uint64_t *ms)
 LLMG_API uint64_t llmg_sse_offset(const llmg_sse_parser *p)
 {
     return p->_pos + p->_in_pos;
+}
+
+/* ================================================================ >>impl-message */
+
+static const char *const llmg__block_names[] = {
+    "", "text", "reasoning", "tool_use", "server_tool_use", "server_tool_result",
+    "image", "file", "tool_result", "other"
+};
+static const char *const llmg__role_names[] = {
+    "", "user", "assistant", "developer", "system", "other"
+};
+
+LLMG_API llmg_str llmg_bstr(const llmg_buf *b)
+{
+    llmg_str s;
+    s.ptr = b && b->ptr ? b->ptr : "";
+    s.len = b && b->ptr ? b->len : 0;
+    return s;
+}
+
+LLMG_API const char *llmg_block_type_name(llmg_block_type t)
+{
+    return (unsigned)t < sizeof llmg__block_names / sizeof *llmg__block_names
+               ? llmg__block_names[t] : "unknown";
+}
+
+LLMG_API const char *llmg_role_name(llmg_role r)
+{
+    return (unsigned)r < sizeof llmg__role_names / sizeof *llmg__role_names
+               ? llmg__role_names[r] : "unknown";
+}
+
+/* Length of the Unicode white space character at s (Ruby's [[:space:]]),
+   or 0. */
+static size_t llmg__uspace(const unsigned char *s, size_t n)
+{
+    if (n >= 1 && (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))) return 1;
+    if (n >= 2 && s[0] == 0xC2 && (s[1] == 0x85 || s[1] == 0xA0)) return 2;
+    if (n < 3) return 0;
+    if (s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) return 3;               /* U+1680 */
+    if (s[0] == 0xE2 && s[1] == 0x80 &&
+        (s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF)) return s[2] >= 0x80 ? 3 : 0;
+    if (s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) return 3;               /* U+205F */
+    if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) return 3;               /* U+3000 */
+    return 0;
+}
+
+static int llmg__is_blank(llmg_str s)
+{
+    size_t i = 0, k;
+    while (i < s.len) {
+        k = llmg__uspace((const unsigned char *)s.ptr + i, s.len - i);
+        if (!k) return 0;
+        i += k;
+    }
+    return 1;
+}
+
+LLMG_API int llmg_block_is_blank(const llmg_block *b)
+{
+    return b && b->type == LLMG_BLOCK_TEXT && llmg__is_blank(llmg_bstr(&b->text));
+}
+
+/* Replaces b's bytes with src[0..n); an empty buffer keeps no memory only
+   when it never had any. */
+static llmg_status llmg__bset(llmg_buf *b, const llmg_allocator *a, const char *src, size_t n)
+{
+    b->len = 0;
+    if (b->ptr) b->ptr[0] = '\0';
+    return llmg__buf_append(b, a, src, n, LLMG__NOLIMIT);
+}
+
+static void llmg__block_free(llmg_block *b, const llmg_allocator *a)
+{
+    llmg_buf_free(&b->text, a);
+    llmg_buf_free(&b->signature, a);
+    llmg_buf_free(&b->id, a);
+    llmg_buf_free(&b->name, a);
+    llmg_buf_free(&b->media_type, a);
+    llmg_buf_free(&b->extra, a);
+    memset(b, 0, sizeof *b);
+}
+
+LLMG_API llmg_status llmg_message_init(llmg_message *m, const llmg_allocator *a, llmg_error *err)
+{
+    if (!m) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("message: m is required"), 0);
+    memset(m, 0, sizeof *m);
+    return llmg__allocator_resolve(a, &m->_a, err);
+}
+
+LLMG_API void llmg_message_clear(llmg_message *m)
+{
+    llmg_allocator a;
+    size_t i;
+    if (!m || !m->_a.free_fn) return;
+    a = m->_a;
+    for (i = 0; i < m->content_count; i++) llmg__block_free(&m->content[i], &a);
+    llmg__free(&a, m->content, m->_content_cap * sizeof *m->content);
+    llmg_buf_free(&m->role_name, &a);
+    llmg_buf_free(&m->id, &a);
+    llmg_buf_free(&m->model, &a);
+    llmg_buf_free(&m->stop_reason, &a);
+    llmg_buf_free(&m->provider, &a);
+    llmg_buf_free(&m->api, &a);
+    llmg_buf_free(&m->error_message, &a);
+    llmg_buf_free(&m->extra, &a);
+    llmg_buf_free(&m->usage.raw, &a);
+    memset(m, 0, sizeof *m);
+    m->_a = a;
+}
+
+LLMG_API void llmg_message_free(llmg_message *m)
+{
+    if (!m) return;
+    llmg_message_clear(m);
+    memset(m, 0, sizeof *m);
+}
+
+/* A new empty block at the end of m's content. */
+static llmg_status llmg__msg_push_block(llmg_message *m, llmg_block_type t, llmg_block **out)
+{
+    if (m->content_count == m->_content_cap) {
+        size_t cap = m->_content_cap ? m->_content_cap * 2 : 8, bytes;
+        llmg_block *p;
+        if (!llmg__size_mul(cap, sizeof *p, &bytes)) return LLMG_E_NOMEM;
+        p = (llmg_block *)llmg__realloc(&m->_a, m->content, m->_content_cap * sizeof *p, bytes);
+        if (!p) return LLMG_E_NOMEM;
+        m->content = p;
+        m->_content_cap = cap;
+    }
+    *out = &m->content[m->content_count++];
+    memset(*out, 0, sizeof **out);
+    (*out)->type = t;
+    return LLMG_OK;
+}
+
+static void llmg__msg_pop_block(llmg_message *m)
+{
+    if (m->content_count) llmg__block_free(&m->content[--m->content_count], &m->_a);
+}
+
+/* ---------------------------------------------------------------- writing */
+
+/* Embeds a buffer of JSON text as one value, without the white space a
+   provider may have put in it (so one event stays one line). */
+static void llmg__write_json_text(llmg_json_writer *w, llmg_str json, const char *empty)
+{
+    size_t i, start;
+    int in_str = 0, esc = 0, ws = 0;
+    llmg_status st;
+    if (!json.len) {
+        llmg_json_write_raw(w, llmg_str_c(empty));
+        return;
+    }
+    for (i = 0; i < json.len && !ws; i++) {
+        unsigned char c = (unsigned char)json.ptr[i];
+        if (in_str) {
+            if (esc) esc = 0;
+            else if (c == '\\') esc = 1;
+            else if (c == '"') in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            ws = 1;
+        }
+    }
+    if (!ws) {
+        llmg_json_write_raw(w, json);
+        return;
+    }
+    /* Rare: copy without the white space outside strings. */
+    st = llmg__jw_pre(w);
+    in_str = esc = 0;
+    start = 0;
+    for (i = 0; i < json.len && st == LLMG_OK; i++) {
+        unsigned char c = (unsigned char)json.ptr[i];
+        if (in_str) {
+            if (esc) esc = 0;
+            else if (c == '\\') esc = 1;
+            else if (c == '"') in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            st = llmg__jw_put(w, json.ptr + start, i - start);
+            start = i + 1;
+        }
+    }
+    if (st == LLMG_OK) st = llmg__jw_put(w, json.ptr + start, json.len - start);
+    llmg__jw_post(w, st);
+}
+
+/* The members of an extra object ({"a":1,"b":2}) spliced into the object
+   being written. */
+static void llmg__write_extra(llmg_json_writer *w, const llmg_buf *extra)
+{
+    llmg_json_doc doc;
+    llmg_json_iter it;
+    llmg_json_val k, v;
+    llmg_str key;
+    llmg_buf tmp;
+    if (!extra->len) return;
+    llmg_json_doc_init(&doc);
+    memset(&tmp, 0, sizeof tmp);
+    {
+        llmg_json_opts jo;
+        memset(&jo, 0, sizeof jo);
+        jo.allocator = w->_o.allocator;
+        if (llmg_json_parse(&doc, extra->ptr, extra->len, &jo, NULL) != LLMG_OK) {
+            llmg__jw_fail(w, LLMG_E_NOMEM, LLMG__MSG("json writer: allocation failed"));
+            return;
+        }
+    }
+    it = llmg_json_iter_init(llmg_json_root(&doc));
+    while (llmg_json_iter_next(&it, &k, &v)) {
+        if (!llmg_json_str_view(k, &key)) {
+            if (llmg_json_dup_str(k, &w->_o.allocator, &tmp) != LLMG_OK) {
+                llmg__jw_fail(w, LLMG_E_NOMEM, LLMG__MSG("json writer: allocation failed"));
+                break;
+            }
+            key = llmg_bstr(&tmp);
+        }
+        llmg_json_write_key(w, key);
+        llmg_json_write_val(w, v);
+    }
+    llmg_buf_free(&tmp, &w->_o.allocator);
+    llmg_json_doc_free(&doc);
+}
+
+/* A tool input or result content: its JSON text, or fallback when it is
+   blank or not JSON (objects_only: also when it is not an object). */
+static void llmg__write_parsed(llmg_json_writer *w, llmg_str text, int objects_only,
+                               const char *fallback)
+{
+    llmg_json_stream vs;
+    size_t i = 0;
+    int ok;
+    while (i < text.len && (text.ptr[i] == ' ' || text.ptr[i] == '\t' || text.ptr[i] == '\n' ||
+                            text.ptr[i] == '\r'))
+        i++;
+    ok = i < text.len && (!objects_only || text.ptr[i] == '{');
+    if (ok) {
+        llmg_json_opts jo;
+        memset(&jo, 0, sizeof jo);
+        jo.allocator = w->_o.allocator;
+        ok = llmg_json_stream_init(&vs, &jo, NULL) == LLMG_OK &&
+             llmg_json_stream_feed(&vs, text.ptr, text.len, NULL) >= 0 &&
+             llmg_json_stream_finish(&vs, NULL) == LLMG_OK;
+        llmg_json_stream_free(&vs);
+    }
+    if (ok) llmg__write_json_text(w, text, fallback);
+    else llmg_json_write_raw(w, llmg_str_c(fallback));
+}
+
+LLMG_API llmg_status llmg_usage_write_json(const llmg_usage *u, llmg_json_writer *w)
+{
+    if (!u || !w) return LLMG_E_ARG;
+    llmg_json_write_obj_begin(w);
+    llmg_json_write_keyc(w, "input");
+    llmg_json_write_int(w, u->input);
+    llmg_json_write_keyc(w, "cache_write");
+    llmg_json_write_int(w, u->cache_write);
+    llmg_json_write_keyc(w, "cache_read");
+    llmg_json_write_int(w, u->cache_read);
+    llmg_json_write_keyc(w, "output");
+    llmg_json_write_int(w, u->output);
+    llmg_json_write_keyc(w, "total");
+    llmg_json_write_int(w, u->total);
+    llmg_json_write_keyc(w, "raw");
+    llmg__write_json_text(w, llmg_bstr(&u->raw), "{}");
+    llmg_json_write_obj_end(w);
+    return llmg_json_writer_status(w, NULL);
+}
+
+static void llmg__write_bstr(llmg_json_writer *w, const char *key, const llmg_buf *b)
+{
+    llmg_json_write_keyc(w, key);
+    llmg_json_write_str(w, llmg_bstr(b));
+}
+
+LLMG_API llmg_status llmg_block_write_json(const llmg_block *b, llmg_json_writer *w)
+{
+    if (!b || !w) return LLMG_E_ARG;
+    if (b->type == LLMG_BLOCK_OTHER) {
+        llmg__write_json_text(w, llmg_bstr(&b->text), "{}");
+        return llmg_json_writer_status(w, NULL);
+    }
+    llmg_json_write_obj_begin(w);
+    switch (b->type) {
+    case LLMG_BLOCK_TOOL_USE:
+    case LLMG_BLOCK_SERVER_TOOL_USE:
+        llmg__write_bstr(w, "id", &b->id);
+        llmg_json_write_keyc(w, "type");
+        llmg_json_write_strc(w, llmg_block_type_name(b->type));
+        llmg__write_bstr(w, "name", &b->name);
+        llmg_json_write_keyc(w, "input");
+        if (b->flags & LLMG_BLOCK_INPUT_INVALID) llmg_json_write_raw(w, llmg_str_c("{}"));
+        else llmg__write_parsed(w, llmg_bstr(&b->text), 1, "{}");
+        break;
+    case LLMG_BLOCK_SERVER_TOOL_RESULT:
+    case LLMG_BLOCK_TOOL_RESULT:
+        llmg_json_write_keyc(w, "type");
+        llmg_json_write_strc(w, llmg_block_type_name(b->type));
+        llmg__write_bstr(w, "tool_use_id", &b->id);
+        llmg_json_write_keyc(w, "content");
+        llmg__write_parsed(w, llmg_bstr(&b->text), 0, "{}");
+        if (b->flags & LLMG_BLOCK_HAS_NAME) llmg__write_bstr(w, "name", &b->name);
+        break;
+    case LLMG_BLOCK_REASONING:
+        llmg_json_write_keyc(w, "type");
+        llmg_json_write_strc(w, "reasoning");
+        llmg__write_bstr(w, "reasoning", &b->text);
+        if (b->flags & LLMG_BLOCK_HAS_SIGNATURE) llmg__write_bstr(w, "signature", &b->signature);
+        break;
+    case LLMG_BLOCK_IMAGE:
+    case LLMG_BLOCK_FILE:
+        llmg_json_write_keyc(w, "type");
+        llmg_json_write_strc(w, llmg_block_type_name(b->type));
+        llmg__write_bstr(w, "data", &b->text);
+        llmg__write_bstr(w, "media_type", &b->media_type);
+        if (b->flags & LLMG_BLOCK_HAS_NAME) llmg__write_bstr(w, "name", &b->name);
+        break;
+    default:
+        llmg_json_write_keyc(w, "type");
+        llmg_json_write_strc(w, "text");
+        llmg__write_bstr(w, "text", &b->text);
+        break;
+    }
+    llmg__write_extra(w, &b->extra);
+    llmg_json_write_obj_end(w);
+    return llmg_json_writer_status(w, NULL);
+}
+
+LLMG_API llmg_status llmg_message_write_json(const llmg_message *m, llmg_json_writer *w)
+{
+    size_t i;
+    unsigned f;
+    if (!m || !w) return LLMG_E_ARG;
+    f = m->flags;
+    llmg_json_write_obj_begin(w);
+    if (f & LLMG_MSG_HAS_ID) llmg__write_bstr(w, "id", &m->id);
+    if (f & LLMG_MSG_HAS_MODEL) llmg__write_bstr(w, "model", &m->model);
+    if (f & LLMG_MSG_HAS_USAGE) {
+        llmg_json_write_keyc(w, "usage");
+        llmg_usage_write_json(&m->usage, w);
+    }
+    if (m->role != LLMG_ROLE_NONE) {
+        llmg_json_write_keyc(w, "role");
+        if (m->role == LLMG_ROLE_OTHER) llmg_json_write_str(w, llmg_bstr(&m->role_name));
+        else llmg_json_write_strc(w, llmg_role_name(m->role));
+    }
+    if (f & LLMG_MSG_HAS_STOP_REASON) llmg__write_bstr(w, "stop_reason", &m->stop_reason);
+    if (f & LLMG_MSG_HAS_PROVIDER) llmg__write_bstr(w, "provider", &m->provider);
+    if (f & LLMG_MSG_HAS_API) llmg__write_bstr(w, "api", &m->api);
+    if (f & LLMG_MSG_HAS_CONTENT) {
+        llmg_json_write_keyc(w, "content");
+        if ((f & LLMG_MSG_CONTENT_STRING) && m->content_count == 1 &&
+            m->content[0].type == LLMG_BLOCK_TEXT) {
+            llmg_json_write_str(w, llmg_bstr(&m->content[0].text));
+        } else if ((f & LLMG_MSG_CONTENT_OBJECT) && m->content_count == 1) {
+            llmg_block_write_json(&m->content[0], w);
+        } else {
+            llmg_json_write_arr_begin(w);
+            for (i = 0; i < m->content_count; i++)
+                if (!llmg_block_is_blank(&m->content[i])) llmg_block_write_json(&m->content[i], w);
+            llmg_json_write_arr_end(w);
+        }
+    }
+    if (f & LLMG_MSG_HAS_TIMESTAMP) {
+        llmg_json_write_keyc(w, "timestamp");
+        llmg_json_write_int(w, m->timestamp);
+    }
+    if (f & LLMG_MSG_HAS_ERROR_MESSAGE) llmg__write_bstr(w, "error_message", &m->error_message);
+    llmg__write_extra(w, &m->extra);
+    llmg_json_write_obj_end(w);
+    return llmg_json_writer_status(w, NULL);
+}
+
+/* ================================================================ >>impl-stream
+   Three parts: patches (the normalized events of one SSE event, queued by
+   a mapper), the mappers (one per API family, all of the same shape:
+   llmg__map_<api>(s, name, data) queues patches), and the accumulator
+   (llmg__apply: one patch into the message and the event the host sees). */
+
+static const char *const llmg__event_names[] = {
+    "", "message_start", "message_delta", "message_end",
+    "text_start", "text_delta", "text_end",
+    "reasoning_start", "reasoning_delta", "reasoning_end",
+    "tool_start", "tool_delta", "tool_end",
+    "tool_result_start", "tool_result_delta", "tool_result_end"
+};
+
+LLMG_API const char *llmg_event_type_name(llmg_event_type t)
+{
+    return (unsigned)t < sizeof llmg__event_names / sizeof *llmg__event_names
+               ? llmg__event_names[t] : "unknown";
+}
+
+/* Block kinds: the block events come in start, delta, end triples. */
+enum { LLMG__K_NONE = 0, LLMG__K_TEXT = 1, LLMG__K_REASONING = 2, LLMG__K_TOOL = 3,
+       LLMG__K_RESULT = 4 };
+#define LLMG__KIND(t)  ((t) >= LLMG_EVENT_TEXT_START ? ((int)(t) - LLMG_EVENT_TEXT_START) / 3 + 1 : 0)
+#define LLMG__PHASE(t) (((int)(t) - LLMG_EVENT_TEXT_START) % 3)   /* 0 start, 1 delta, 2 end */
+#define LLMG__EV(kind, phase) ((llmg_event_type)(LLMG_EVENT_TEXT_START + ((kind) - 1) * 3 + (phase)))
+#define LLMG__NO_BLOCK ((size_t)-1)
+
+/* A string a patch refers to: bytes of the event's data (p set) or of the
+   scratch buffer (p NULL, at off), which may move while a mapper runs. */
+typedef struct llmg__ref {
+    const char *p;
+    size_t      off, len;
+} llmg__ref;
+
+struct llmg__patch {
+    llmg_event_type type;
+    llmg_block_type tool_type;
+    unsigned        mflags;          /* message: LLMG_MSG_HAS_* fields given */
+    llmg__ref       delta, sig, id, name;
+    llmg__ref       mdelta;          /* message: the delta object, compact JSON */
+    llmg__ref       model, role, stop, errmsg;
+    int64_t         ts;
+    int             has_usage;
+    int64_t         u[4];            /* input, cache_write, cache_read, output */
+    llmg__ref       uraw;
+};
+
+/* A code interpreter call of the Responses API, by output_index. Its
+   strings live in s->_cibuf. */
+typedef struct llmg__ci {
+    int64_t   index;
+    llmg__ref id, container, outputs; /* offsets into _cibuf (p NULL) */
+    int       has_id, opened, closed;
+} llmg__ci;
+
+static llmg_str llmg__rstr(const llmg_buf *scratch, llmg__ref r)
+{
+    llmg_str s;
+    s.len = r.len;
+    s.ptr = r.p ? r.p : (r.len ? scratch->ptr + r.off : "");
+    return s;
+}
+
+static llmg__ref llmg__lit(const char *s)
+{
+    llmg__ref r;
+    r.p = s;
+    r.off = 0;
+    r.len = strlen(s);
+    return r;
+}
+
+static llmg__ref llmg__view(llmg_str v)
+{
+    llmg__ref r;
+    r.p = v.ptr;
+    r.off = 0;
+    r.len = v.len;
+    return r;
+}
+
+static llmg_status llmg__sfail(llmg_stream *s, llmg_status code, const char *msg, llmg_error *err)
+{
+    if (s->_err.code >= 0) llmg__fail(&s->_err, code, msg, s->_ev_offset);
+    if (err) *err = s->_err;
+    return s->_err.code;
+}
+
+/* A provider error of kind `kind` with a static message: LLMG_E_PROVIDER. */
+static llmg_status llmg__sfail_kind(llmg_stream *s, llmg_error_kind kind, const char *msg,
+                                    llmg_error *err)
+{
+    llmg__pe_build b;
+    llmg_classify_opts co;
+    llmg_status st;
+    memset(&co, 0, sizeof co);
+    co.allocator = s->_a;
+    llmg_provider_error_free(&s->_perr);
+    st = llmg__pe_begin(&b, &co, &s->_perr, NULL);
+    if (st == LLMG_OK) {
+        b.kind = kind;
+        b.msg = llmg_str_c(msg);
+        b.has_msg = 1;
+    }
+    st = llmg__pe_close(&b, st, NULL);
+    if (st != LLMG_OK) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
+    st = llmg__sfail(s, LLMG_E_PROVIDER, msg, err);
+    s->_err.provider = &s->_perr;
+    if (err) err->provider = &s->_perr;
+    return st;
+}
+
+/* ---------------------------------------------------------------- patches */
+
+static llmg_status llmg__q_push(llmg_stream *s, llmg_event_type t, llmg__patch **out)
+{
+    llmg__patch *p;
+    if (s->_q_len == s->_q_cap) {
+        size_t cap = s->_q_cap ? s->_q_cap * 2 : 8, bytes;
+        if (!llmg__size_mul(cap, sizeof *p, &bytes)) return LLMG_E_NOMEM;
+        p = (llmg__patch *)llmg__realloc(&s->_a, s->_q, s->_q_cap * sizeof *p, bytes);
+        if (!p) return LLMG_E_NOMEM;
+        s->_q = p;
+        s->_q_cap = cap;
+    }
+    p = &s->_q[s->_q_len++];
+    memset(p, 0, sizeof *p);
+    p->type = t;
+    p->tool_type = LLMG_BLOCK_TOOL_USE;
+    *out = p;
+    return LLMG_OK;
+}
+
+/* A block patch with its delta. */
+static llmg_status llmg__q_block(llmg_stream *s, llmg_event_type t, llmg__ref delta,
+                                 llmg__patch **out)
+{
+    llmg__patch *p;
+    llmg_status st = llmg__q_push(s, t, &p);
+    if (st != LLMG_OK) return st;
+    p->delta = delta;
+    if (out) *out = p;
+    return LLMG_OK;
+}
+
+/* Bytes into the scratch buffer. */
+static llmg_status llmg__scratch_put(llmg_stream *s, const char *p, size_t n, llmg__ref *r)
+{
+    llmg_status st;
+    r->p = NULL;
+    r->off = s->_scratch.len;
+    r->len = n;
+    st = llmg__buf_append(&s->_scratch, &s->_a, p, n, LLMG__NOLIMIT);
+    return st;
+}
+
+/* The content of a string value: a view into the data when it has no
+   escape, else unescaped once into scratch. Not a string: 0 and "". */
+static llmg_status llmg__sval(llmg_stream *s, llmg_json_val v, llmg__ref *r, int *present)
+{
+    llmg_str view;
+    size_t need = 0, lex;
+    llmg_status st;
+    r->p = "";
+    r->off = r->len = 0;
+    if (present) *present = 0;
+    if (llmg_json_typeof(v) != LLMG_JSON_STRING) return LLMG_OK;
+    if (present) *present = 1;
+    if (llmg_json_str_view(v, &view)) {
+        *r = llmg__view(view);
+        return LLMG_OK;
+    }
+    lex = llmg_json_lexeme(v).len;
+    st = llmg__buf_reserve(&s->_scratch, &s->_a, lex, LLMG__NOLIMIT);
+    if (st != LLMG_OK) return st;
+    llmg_json_get_str(v, s->_scratch.ptr + s->_scratch.len, s->_scratch.cap - s->_scratch.len, &need);
+    r->p = NULL;
+    r->off = s->_scratch.len;
+    r->len = need;
+    s->_scratch.len += need;
+    return LLMG_OK;
+}
+
+/* What the stream's writer holds, moved to scratch. */
+static llmg_status llmg__scratch_writer(llmg_stream *s, llmg__ref *r)
+{
+    llmg_str out;
+    llmg_status st = llmg_json_writer_status(&s->_w, NULL);
+    if (st != LLMG_OK) return st;
+    out = llmg_json_writer_str(&s->_w);
+    return llmg__scratch_put(s, out.ptr, out.len, r);
+}
+
+/* The compact JSON of a value (the gem's JSON.generate) in scratch; an
+   absent or null value gives "" when empty_for_null. */
+static llmg_status llmg__sjson(llmg_stream *s, llmg_json_val v, int empty_for_null, llmg__ref *r)
+{
+    llmg_json_type t = llmg_json_typeof(v);
+    r->p = "";
+    r->off = r->len = 0;
+    if (t == LLMG_JSON_NONE || (empty_for_null && t == LLMG_JSON_NULL)) return LLMG_OK;
+    llmg_json_writer_reset(&s->_w);
+    llmg_json_write_val(&s->_w, v);
+    return llmg__scratch_writer(s, r);
+}
+
+static int llmg__truthy(llmg_json_val v)
+{
+    llmg_json_type t = llmg_json_typeof(v);
+    return t != LLMG_JSON_NONE && t != LLMG_JSON_NULL && t != LLMG_JSON_FALSE;
+}
+
+static int llmg__is_str(llmg_json_val v, const char *lit)
+{
+    return llmg_json_typeof(v) == LLMG_JSON_STRING && llmg_json_str_eq(v, llmg_str_c(lit));
+}
+
+/* An integer count: integers as they are, floats truncated (Ruby's to_i),
+   anything else 0. */
+static int64_t llmg__count(llmg_json_val v)
+{
+    int64_t n = 0;
+    double d;
+    if (llmg_json_typeof(v) != LLMG_JSON_NUMBER) return 0;
+    if (llmg_json_get_int64(v, &n) == LLMG_OK) return n;
+    if (llmg_json_get_double(v, &d) == LLMG_OK && d > -9.2e18 && d < 9.2e18) return (int64_t)d;
+    return 0;
+}
+
+/* The first of a and b that is not null (Ruby's a || b on the dig). */
+static llmg_json_val llmg__first(llmg_json_val a, llmg_json_val b)
+{
+    llmg_json_type t = llmg_json_typeof(a);
+    return t != LLMG_JSON_NONE && t != LLMG_JSON_NULL ? a : b;
+}
+
+/* Seconds from the provider as Unix ms. */
+static int llmg__ts_ms(llmg_json_val v, int64_t *out)
+{
+    int64_t n;
+    double d;
+    if (llmg_json_typeof(v) != LLMG_JSON_NUMBER) return 0;
+    if (llmg_json_get_int64(v, &n) == LLMG_OK && n > -9223372036854775LL && n < 9223372036854775LL) {
+        *out = n * 1000;
+        return 1;
+    }
+    if (llmg_json_get_double(v, &d) == LLMG_OK && d > -9.2e15 && d < 9.2e15) {
+        *out = (int64_t)(d * 1000.0);
+        return 1;
+    }
+    return 0;
+}
+
+/* A message patch's usage: counters, and the provider's object verbatim. */
+static void llmg__patch_usage(llmg__patch *p, llmg_json_val u, int64_t input, int64_t cw,
+                              int64_t cr, int64_t output)
+{
+    p->has_usage = 1;
+    p->u[0] = input;
+    p->u[1] = cw;
+    p->u[2] = cr;
+    p->u[3] = output;
+    if (llmg_json_typeof(u) == LLMG_JSON_OBJECT) p->uraw = llmg__view(llmg_json_lexeme(u));
+    else p->uraw = llmg__lit("{}");
+}
+
+/* A message patch from fields; the delta object is written in this order:
+   id, model, role, timestamp, stop_reason (only those given). */
+typedef struct llmg__mfields {
+    llmg__ref id, model, role, stop, errmsg;
+    int64_t   ts;
+    unsigned  has;                   /* LLMG_MSG_HAS_ID, _MODEL, _TIMESTAMP, _STOP_REASON,
+                                        _ERROR_MESSAGE; role: LLMG__HAS_ROLE */
+} llmg__mfields;
+#define LLMG__HAS_ROLE 0x10000u
+
+static llmg_status llmg__q_message(llmg_stream *s, llmg_event_type t, const llmg__mfields *f,
+                                   llmg__patch **out)
+{
+    llmg__patch *p;
+    llmg_json_writer *w = &s->_w;
+    llmg_status st;
+    llmg_json_writer_reset(w);
+    llmg_json_write_obj_begin(w);
+    if (f && (f->has & LLMG_MSG_HAS_ID)) {
+        llmg_json_write_keyc(w, "id");
+        llmg_json_write_str(w, llmg__rstr(&s->_scratch, f->id));
+    }
+    if (f && (f->has & LLMG_MSG_HAS_MODEL)) {
+        llmg_json_write_keyc(w, "model");
+        llmg_json_write_str(w, llmg__rstr(&s->_scratch, f->model));
+    }
+    if (f && (f->has & LLMG__HAS_ROLE)) {
+        llmg_json_write_keyc(w, "role");
+        llmg_json_write_str(w, llmg__rstr(&s->_scratch, f->role));
+    }
+    if (f && (f->has & LLMG_MSG_HAS_TIMESTAMP)) {
+        llmg_json_write_keyc(w, "timestamp");
+        llmg_json_write_int(w, f->ts);
+    }
+    if (f && (f->has & LLMG_MSG_HAS_STOP_REASON)) {
+        llmg_json_write_keyc(w, "stop_reason");
+        llmg_json_write_str(w, llmg__rstr(&s->_scratch, f->stop));
+    }
+    llmg_json_write_obj_end(w);
+    st = llmg__q_push(s, t, &p);
+    if (st != LLMG_OK) return st;
+    st = llmg__scratch_writer(s, &p->mdelta);
+    if (st != LLMG_OK) return st;
+    if (f) {
+        p->mflags = f->has;
+        p->id = f->id;
+        p->model = f->model;
+        p->role = f->role;
+        p->stop = f->stop;
+        p->errmsg = f->errmsg;
+        p->ts = f->ts;
+    }
+    if (out) *out = p;
+    return LLMG_OK;
+}
+
+/* The error event of a stream: classified, then LLMG_E_PROVIDER. */
+static llmg_status llmg__stream_error(llmg_stream *s, llmg_json_val payload, llmg_error *err)
+{
+    llmg_classify_opts co;
+    llmg_status st;
+    memset(&co, 0, sizeof co);
+    co.allocator = s->_a;
+    llmg_provider_error_free(&s->_perr);
+    st = llmg_classify_stream_error(s->_o.provider, payload, &co, &s->_perr, NULL);
+    if (st != LLMG_OK) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
+    st = llmg__sfail(s, LLMG_E_PROVIDER, LLMG__MSG("stream: the provider sent an error event"), err);
+    s->_err.provider = &s->_perr;
+    if (err) err->provider = &s->_perr;
+    return st;
+}
+
+/* ---------------------------------------------------------------- stop reasons */
+
+/* The gem's normalization, extended where it would fail (spec §14):
+   *errmsg is set for the reasons that become "error". */
+static const char *llmg__stop_reason(llmg_provider p, llmg_str r, const char **errmsg)
+{
+    static const char *const anthropic[][2] = {
+        {"end_turn", "stop"}, {"tool_use", "tool_use"}, {"max_tokens", "length"},
+        {"model_context_window_exceeded", "length"}, {"stop_sequence", "stop"},
+        {"pause_turn", "stop"}, {"refusal", "error"}
+    };
+    static const char *const chat[][2] = {
+        {"stop", "stop"}, {"length", "length"}, {"tool_calls", "tool_use"},
+        {"function_call", "tool_use"}, {"content_filter", "error"}
+    };
+    const char *const (*t)[2] = p == LLMG_PROVIDER_ANTHROPIC_MESSAGES ? anthropic : chat;
+    size_t n = p == LLMG_PROVIDER_ANTHROPIC_MESSAGES ? sizeof anthropic / sizeof *anthropic
+                                                      : sizeof chat / sizeof *chat, i;
+    *errmsg = NULL;
+    for (i = 0; i < n; i++)
+        if (llmg_str_eq(r, llmg_str_c(t[i][0]))) {
+            if (t[i][1][0] == 'e') *errmsg = t[i][0];
+            return t[i][1];
+        }
+    return "stop";
+}
+
+/* A parsed key written as a key. */
+static void llmg__write_key(llmg_json_writer *w, llmg_json_val k, const llmg_allocator *a)
+{
+    llmg_str ks;
+    llmg_buf tmp;
+    if (llmg_json_str_view(k, &ks)) {
+        llmg_json_write_key(w, ks);
+        return;
+    }
+    memset(&tmp, 0, sizeof tmp);
+    if (llmg_json_dup_str(k, a, &tmp) == LLMG_OK) llmg_json_write_key(w, llmg_bstr(&tmp));
+    else llmg__jw_fail(w, LLMG_E_NOMEM, LLMG__MSG("json writer: allocation failed"));
+    llmg_buf_free(&tmp, a);
+}
+
+/* ---------------------------------------------------------------- Anthropic Messages */
+
+static llmg_status llmg__map_anthropic(llmg_stream *s, llmg_str name, llmg_json_val data,
+                                       llmg_error *err)
+{
+    llmg__patch *p;
+    llmg__ref r;
+    llmg_status st = LLMG_OK;
+    int kind = s->_kind;
+    size_t n = name.len;
+    const char *nm = name.ptr;
+#define LLMG__IS(lit) (n == sizeof(lit) - 1 && memcmp(nm, lit, n) == 0)
+    if (LLMG__IS("content_block_delta")) {
+        llmg_json_val d = llmg_json_getc(data, "delta");
+        switch (kind) {
+        case LLMG__K_TEXT:
+            st = llmg__sval(s, llmg_json_getc(d, "text"), &r, NULL);
+            if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TEXT_DELTA, r, NULL);
+            break;
+        case LLMG__K_REASONING:
+            st = llmg__sval(s, llmg_json_getc(d, "thinking"), &r, NULL);
+            if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_REASONING_DELTA, r, &p);
+            if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(d, "signature"), &p->sig, NULL);
+            break;
+        case LLMG__K_TOOL:
+            st = llmg__sval(s, llmg_json_getc(d, "partial_json"), &r, NULL);
+            if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TOOL_DELTA, r, NULL);
+            break;
+        case LLMG__K_RESULT:
+            st = llmg__sjson(s, llmg_json_getc(d, "content"), 1, &r);
+            if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TOOL_RESULT_DELTA, r, NULL);
+            break;
+        default:
+            break;
+        }
+    } else if (LLMG__IS("content_block_start")) {
+        llmg_json_val cb = llmg_json_getc(data, "content_block"), t = llmg_json_getc(cb, "type");
+        llmg_str ts = llmg_str_c("");
+        if (llmg_json_typeof(t) == LLMG_JSON_STRING && !llmg_json_str_view(t, &ts)) ts.len = 0;
+        s->_kind = LLMG__K_NONE;
+        if (ts.len >= 12 && memcmp(ts.ptr + ts.len - 12, "_tool_result", 12) == 0) {
+            s->_kind = LLMG__K_RESULT;
+            st = llmg__sjson(s, llmg_json_getc(cb, "content"), 1, &r);
+            if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TOOL_RESULT_START, r, &p);
+            if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(cb, "tool_use_id"), &p->id, NULL);
+            if (st == LLMG_OK) p->name = llmg__view(ts);
+        } else if (llmg_str_eq(ts, llmg_str_c("text"))) {
+            s->_kind = LLMG__K_TEXT;
+            st = llmg__sval(s, llmg_json_getc(cb, "text"), &r, NULL);
+            if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TEXT_START, r, NULL);
+        } else if (llmg_str_eq(ts, llmg_str_c("thinking"))) {
+            s->_kind = LLMG__K_REASONING;
+            st = llmg__sval(s, llmg_json_getc(cb, "thinking"), &r, NULL);
+            if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_REASONING_START, r, NULL);
+        } else if (llmg_str_eq(ts, llmg_str_c("tool_use")) ||
+                   llmg_str_eq(ts, llmg_str_c("server_tool_use"))) {
+            s->_kind = LLMG__K_TOOL;
+            st = llmg__q_block(s, LLMG_EVENT_TOOL_START, llmg__lit(""), &p);
+            if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(cb, "id"), &p->id, NULL);
+            if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(cb, "name"), &p->name, NULL);
+            if (st == LLMG_OK && ts.len > 8) p->tool_type = LLMG_BLOCK_SERVER_TOOL_USE;
+        }
+    } else if (LLMG__IS("content_block_stop")) {
+        if (kind != LLMG__K_NONE) st = llmg__q_block(s, LLMG__EV(kind, 2), llmg__lit(""), NULL);
+        s->_kind = LLMG__K_NONE;
+    } else if (LLMG__IS("message_start")) {
+        llmg__mfields f;
+        llmg_json_val msg = llmg_json_getc(data, "message");
+        int has;
+        memset(&f, 0, sizeof f);
+        st = llmg__sval(s, llmg_json_getc(msg, "id"), &f.id, &has);
+        f.has |= has ? LLMG_MSG_HAS_ID : 0;
+        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(msg, "model"), &f.model, &has);
+        f.has |= has ? LLMG_MSG_HAS_MODEL : 0;
+        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(msg, "role"), &f.role, &has);
+        f.has |= has ? LLMG__HAS_ROLE : 0;
+        if (st == LLMG_OK) st = llmg__q_message(s, LLMG_EVENT_MESSAGE_START, &f, NULL);
+    } else if (LLMG__IS("message_delta")) {
+        /* The provider's delta as received, stop_reason normalized. */
+        llmg_json_val d = llmg_json_getc(data, "delta"), k, v, u;
+        llmg_json_iter it = llmg_json_iter_init(d);
+        llmg_json_writer *w = &s->_w;
+        llmg__ref stop = llmg__lit(""), errmsg = llmg__lit("");
+        unsigned has = 0;
+        llmg_json_writer_reset(w);
+        llmg_json_write_obj_begin(w);
+        while (llmg_json_iter_next(&it, &k, &v)) {
+            llmg__write_key(w, k, &s->_a);
+            if (llmg_json_str_eq(k, llmg_str_c("stop_reason")) &&
+                llmg_json_typeof(v) == LLMG_JSON_STRING) {
+                const char *em;
+                const char *norm;
+                llmg__ref raw;
+                st = llmg__sval(s, v, &raw, NULL);
+                if (st != LLMG_OK) break;
+                norm = llmg__stop_reason(s->_o.provider, llmg__rstr(&s->_scratch, raw), &em);
+                stop = llmg__lit(norm);
+                has |= LLMG_MSG_HAS_STOP_REASON;
+                if (em) {
+                    errmsg = llmg__lit(em);
+                    has |= LLMG_MSG_HAS_ERROR_MESSAGE;
+                }
+                llmg_json_write_strc(w, norm);
+            } else {
+                llmg_json_write_val(w, v);
+            }
+        }
+        llmg_json_write_obj_end(w);
+        if (st == LLMG_OK) st = llmg__q_push(s, LLMG_EVENT_MESSAGE_DELTA, &p);
+        if (st == LLMG_OK) st = llmg__scratch_writer(s, &p->mdelta);
+        if (st == LLMG_OK) {
+            p->mflags = has;
+            p->stop = stop;
+            p->errmsg = errmsg;
+            u = llmg_json_getc(data, "usage");
+            if (llmg_json_typeof(u) == LLMG_JSON_OBJECT)
+                llmg__patch_usage(p, u, llmg__count(llmg_json_getc(u, "input_tokens")),
+                                  llmg__count(llmg_json_getc(u, "cache_creation_input_tokens")),
+                                  llmg__count(llmg_json_getc(u, "cache_read_input_tokens")),
+                                  llmg__count(llmg_json_getc(u, "output_tokens")));
+        }
+    } else if (LLMG__IS("message_stop")) {
+        st = llmg__q_push(s, LLMG_EVENT_MESSAGE_END, &p);
+    } else if (LLMG__IS("error")) {
+        return llmg__stream_error(s, data, err);
+    }
+#undef LLMG__IS
+    return st;
+}
+
+/* ---------------------------------------------------------------- Chat Completions, Groq */
+
+/* The mapper's view of the open block while it queues patches. */
+typedef struct llmg__active {
+    int       kind;
+    llmg__ref id, name;              /* the open tool's (resolve with llmg__rstr) */
+} llmg__active;
+
+static llmg_status llmg__close_active(llmg_stream *s, llmg__active *a)
+{
+    llmg_status st = LLMG_OK;
+    if (a->kind != LLMG__K_NONE) st = llmg__q_block(s, LLMG__EV(a->kind, 2), llmg__lit(""), NULL);
+    a->kind = LLMG__K_NONE;
+    return st;
+}
+
+/* A text or reasoning delta: closes another open block, then starts or
+   continues this kind. */
+static llmg_status llmg__chat_piece(llmg_stream *s, llmg__active *a, int kind, llmg_json_val v)
+{
+    llmg__ref r;
+    llmg_status st;
+    if (llmg_json_typeof(v) != LLMG_JSON_STRING || llmg_json_lexeme(v).len <= 2) return LLMG_OK;
+    if (a->kind != kind) {
+        st = llmg__close_active(s, a);
+        if (st != LLMG_OK) return st;
+    }
+    st = llmg__sval(s, v, &r, NULL);
+    if (st != LLMG_OK) return st;
+    st = llmg__q_block(s, LLMG__EV(kind, a->kind == kind ? 1 : 0), r, NULL);
+    a->kind = kind;
+    return st;
+}
+
+static llmg_status llmg__chat_end(llmg_stream *s, llmg_json_val data, llmg_json_val usage)
+{
+    llmg__patch *p;
+    llmg_status st = llmg__q_message(s, LLMG_EVENT_MESSAGE_DELTA, NULL, &p);
+    if (st == LLMG_OK && llmg_json_typeof(usage) == LLMG_JSON_OBJECT) {
+        llmg_json_val ptd = llmg_json_getc(usage, "prompt_tokens_details");
+        int64_t cr = llmg__count(llmg__first(llmg_json_getc(ptd, "cached_tokens"),
+                                             llmg_json_getc(usage, "prompt_cache_hit_tokens")));
+        int64_t cw = llmg__count(llmg__first(llmg_json_getc(ptd, "cache_write_tokens"),
+                                             llmg_json_getc(usage, "cache_write_tokens")));
+        int64_t in = llmg__count(llmg_json_getc(usage, "prompt_tokens")) - cr - cw;
+        llmg__patch_usage(p, usage, in > 0 ? in : 0, cw, cr,
+                          llmg__count(llmg_json_getc(usage, "completion_tokens")));
+    }
+    (void)data;
+    if (st == LLMG_OK) st = llmg__q_push(s, LLMG_EVENT_MESSAGE_END, &p);
+    return st;
+}
+
+static llmg_status llmg__map_chat(llmg_stream *s, llmg_str name, llmg_json_val data,
+                                  llmg_error *err)
+{
+    llmg_json_val choices = llmg_json_getc(data, "choices"), choice, delta, tcs, tc, reasoning;
+    llmg__active a;
+    llmg_status st = LLMG_OK;
+    size_t i;
+    if (llmg_str_eq(name, llmg_str_c("error")) || llmg__truthy(llmg_json_getc(data, "error")) ||
+        llmg__is_str(llmg_json_getc(data, "type"), "error"))
+        return llmg__stream_error(s, data, err);
+    if (llmg_json_size(choices) == 0) {
+        llmg_json_val usage = llmg_json_getc(data, "usage");
+        int has_usage = llmg_json_typeof(usage) == LLMG_JSON_OBJECT;
+        if (!has_usage && !s->_finish_seen) return LLMG_OK;   /* Azure's first chunk */
+        return llmg__chat_end(s, data, usage);
+    }
+    choice = llmg_json_at(choices, 0);
+    delta = llmg_json_getc(choice, "delta");
+    tcs = llmg_json_getc(delta, "tool_calls");
+    reasoning = llmg_json_getc(delta, "reasoning");
+    if (llmg_json_typeof(reasoning) == LLMG_JSON_NONE || llmg_json_typeof(reasoning) == LLMG_JSON_NULL)
+        reasoning = llmg_json_getc(delta, "reasoning_content");     /* llama.cpp, vLLM */
+
+    /* The open block as the accumulator has it. */
+    memset(&a, 0, sizeof a);
+    if (s->_active != LLMG__NO_BLOCK) {
+        const llmg_block *b = &s->_m.content[s->_active];
+        a.kind = b->type == LLMG_BLOCK_TEXT ? LLMG__K_TEXT
+               : b->type == LLMG_BLOCK_REASONING ? LLMG__K_REASONING
+               : b->type == LLMG_BLOCK_SERVER_TOOL_RESULT ? LLMG__K_RESULT : LLMG__K_TOOL;
+        a.id = llmg__view(llmg_bstr(&b->id));
+        a.name = llmg__view(llmg_bstr(&b->name));
+    }
+
+    if (!s->_merged &&
+        (llmg_json_typeof(llmg_json_getc(delta, "role")) != LLMG_JSON_NONE ||
+         llmg__truthy(llmg_json_getc(data, "id")) || llmg__truthy(llmg_json_getc(data, "model")) ||
+         llmg__truthy(llmg_json_getc(delta, "content")) || llmg__truthy(reasoning) ||
+         llmg_json_size(tcs) > 0)) {
+        llmg__mfields f;
+        int has;
+        memset(&f, 0, sizeof f);
+        st = llmg__sval(s, llmg_json_getc(data, "id"), &f.id, &has);
+        f.has |= has ? LLMG_MSG_HAS_ID : 0;
+        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(data, "model"), &f.model, &has);
+        f.has |= has ? LLMG_MSG_HAS_MODEL : 0;
+        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(delta, "role"), &f.role, &has);
+        if (!has) f.role = llmg__lit("assistant");
+        f.has |= LLMG__HAS_ROLE;
+        if (llmg__ts_ms(llmg_json_getc(data, "created"), &f.ts)) f.has |= LLMG_MSG_HAS_TIMESTAMP;
+        if (st == LLMG_OK) st = llmg__q_message(s, LLMG_EVENT_MESSAGE_START, &f, NULL);
+    }
+    if (st == LLMG_OK) st = llmg__chat_piece(s, &a, LLMG__K_REASONING, reasoning);
+    if (st == LLMG_OK) st = llmg__chat_piece(s, &a, LLMG__K_TEXT, llmg_json_getc(delta, "content"));
+    for (i = 0; st == LLMG_OK && (tc = llmg_json_at(tcs, i)).i != LLMG__JSON_NOWHERE; i++) {
+        llmg_json_val fn = llmg_json_getc(tc, "function");
+        llmg_json_val idv = llmg_json_getc(tc, "id"), namev = llmg_json_getc(fn, "name");
+        int has_id = llmg_json_typeof(idv) == LLMG_JSON_STRING;
+        int has_name = llmg_json_typeof(namev) == LLMG_JSON_STRING;
+        llmg__ref args;
+        if (has_id || has_name) {
+            int start = 1;
+            if (a.kind == LLMG__K_TOOL) {
+                start = (has_id && !llmg_json_str_eq(idv, llmg__rstr(&s->_scratch, a.id))) ||
+                        (has_name && !llmg_json_str_eq(namev, llmg__rstr(&s->_scratch, a.name)));
+                if (start) st = llmg__close_active(s, &a);
+            } else {
+                st = llmg__close_active(s, &a);
+            }
+            if (st == LLMG_OK && start) {
+                llmg__patch *p;
+                st = llmg__q_block(s, LLMG_EVENT_TOOL_START, llmg__lit(""), &p);
+                if (st == LLMG_OK) st = llmg__sval(s, idv, &p->id, NULL);
+                if (st == LLMG_OK) st = llmg__sval(s, namev, &p->name, NULL);
+                if (st == LLMG_OK) {
+                    a.kind = LLMG__K_TOOL;
+                    a.id = p->id;
+                    a.name = p->name;
+                }
+            }
+        }
+        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(fn, "arguments"), &args, NULL);
+        if (st == LLMG_OK && args.len) st = llmg__q_block(s, LLMG_EVENT_TOOL_DELTA, args, NULL);
+    }
+    if (st == LLMG_OK) {
+        llmg_json_val fr = llmg_json_getc(choice, "finish_reason");
+        if (llmg_json_typeof(fr) == LLMG_JSON_STRING) {
+            llmg__mfields f;
+            llmg__ref raw;
+            const char *em;
+            memset(&f, 0, sizeof f);
+            st = llmg__close_active(s, &a);
+            if (st == LLMG_OK) st = llmg__sval(s, fr, &raw, NULL);
+            if (st == LLMG_OK) {
+                f.stop = llmg__lit(llmg__stop_reason(s->_o.provider, llmg__rstr(&s->_scratch, raw), &em));
+                f.has = LLMG_MSG_HAS_STOP_REASON;
+                if (em) {
+                    f.errmsg = llmg__lit(em);
+                    f.has |= LLMG_MSG_HAS_ERROR_MESSAGE;
+                }
+                st = llmg__q_message(s, LLMG_EVENT_MESSAGE_DELTA, &f, NULL);
+                s->_finish_seen = 1;
+            }
+        }
+    }
+    return st;
+}
+
+/* ---------------------------------------------------------------- Responses, Codex */
+
+/* Code interpreter state of output_index idx, made when missing. */
+static llmg_status llmg__ci_get(llmg_stream *s, int64_t idx, llmg__ci **out)
+{
+    llmg__ci *c = (llmg__ci *)s->_ci;
+    size_t i;
+    for (i = 0; i < s->_ci_len; i++)
+        if (c[i].index == idx) {
+            *out = &c[i];
+            return LLMG_OK;
+        }
+    if (s->_ci_len == s->_ci_cap) {
+        size_t cap = s->_ci_cap ? s->_ci_cap * 2 : 4;
+        c = (llmg__ci *)llmg__realloc(&s->_a, s->_ci, s->_ci_cap * sizeof *c, cap * sizeof *c);
+        if (!c) return LLMG_E_NOMEM;
+        s->_ci = c;
+        s->_ci_cap = cap;
+    }
+    c = &((llmg__ci *)s->_ci)[s->_ci_len++];
+    memset(c, 0, sizeof *c);
+    c->index = idx;
+    c->outputs = llmg__lit("null");
+    *out = c;
+    return LLMG_OK;
+}
+
+/* Keeps bytes for the life of the stream (code interpreter ids, citation
+   keys): a ref into _keep. */
+static llmg_status llmg__keep(llmg_stream *s, llmg_str v, llmg__ref *r)
+{
+    r->p = NULL;
+    r->off = s->_keep.len;
+    r->len = v.len;
+    return llmg__buf_append(&s->_keep, &s->_a, v.ptr, v.len, LLMG__NOLIMIT);
+}
+
+static llmg_str llmg__kept(const llmg_stream *s, llmg__ref r)
+{
+    return llmg__rstr(&s->_keep, r);
+}
+
+/* The tool id of the code interpreter call that owns container c. */
+static int llmg__ci_by_container(llmg_stream *s, llmg_str c, llmg_str *id)
+{
+    llmg__ci *ci = (llmg__ci *)s->_ci;
+    size_t i = s->_ci_len;
+    while (i-- > 0)
+        if (ci[i].has_id && ci[i].container.len && llmg_str_eq(llmg__kept(s, ci[i].container), c)) {
+            *id = llmg__kept(s, ci[i].id);
+            return 1;
+        }
+    return 0;
+}
+
+/* One container_file_citation annotation: a tool_result block tied to its
+   code interpreter call, once per (tool, container, file, filename). */
+static llmg_status llmg__cite(llmg_stream *s, llmg_json_val ann)
+{
+    llmg_json_val cv = llmg_json_getc(ann, "container_id"), fv = llmg_json_getc(ann, "file_id"),
+                  nv = llmg_json_getc(ann, "filename");
+    llmg_str tool, k;
+    llmg_buf cont;
+    llmg_json_writer *w = &s->_w;
+    llmg__patch *p;
+    llmg__ref r, id;
+    llmg_status st;
+    size_t at;
+    if (!llmg__is_str(llmg_json_getc(ann, "type"), "container_file_citation") ||
+        llmg_json_typeof(cv) != LLMG_JSON_STRING)
+        return LLMG_OK;
+    memset(&cont, 0, sizeof cont);
+    st = llmg_json_dup_str(cv, &s->_a, &cont);
+    if (st == LLMG_OK && !llmg__ci_by_container(s, llmg_bstr(&cont), &tool)) {
+        llmg_buf_free(&cont, &s->_a);
+        return LLMG_OK;
+    }
+    if (st == LLMG_OK) st = llmg__scratch_put(s, tool.ptr, tool.len, &id);
+    /* The dedup key: ["tool","container",file_id,filename] on a line. */
+    llmg_json_writer_reset(w);
+    llmg_json_write_arr_begin(w);
+    llmg_json_write_str(w, tool);
+    llmg_json_write_str(w, llmg_bstr(&cont));
+    llmg_json_write_val(w, fv);
+    llmg_json_write_val(w, nv);
+    llmg_json_write_arr_end(w);
+    llmg_buf_free(&cont, &s->_a);
+    if (st == LLMG_OK) st = llmg_json_writer_status(w, NULL);
+    if (st != LLMG_OK) return st;
+    k = llmg_json_writer_str(w);
+    for (at = 0; at + k.len < s->_cites.len; ) {
+        if (memcmp(s->_cites.ptr + at, k.ptr, k.len) == 0 && s->_cites.ptr[at + k.len] == '\n')
+            return LLMG_OK;
+        while (s->_cites.ptr[at] != '\n') at++;
+        at++;
+    }
+    st = llmg__buf_append(&s->_cites, &s->_a, k.ptr, k.len, LLMG__NOLIMIT);
+    if (st == LLMG_OK) st = llmg__buf_append(&s->_cites, &s->_a, "\n", 1, LLMG__NOLIMIT);
+    if (st != LLMG_OK) return st;
+    llmg_json_writer_reset(w);
+    llmg_json_write_obj_begin(w);
+    llmg_json_write_keyc(w, "container_id");
+    llmg_json_write_val(w, cv);
+    llmg_json_write_keyc(w, "file_id");
+    llmg_json_write_val(w, fv);
+    llmg_json_write_keyc(w, "filename");
+    llmg_json_write_val(w, nv);
+    llmg_json_write_obj_end(w);
+    st = llmg__scratch_writer(s, &r);
+    if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TOOL_RESULT_START, r, &p);
+    if (st == LLMG_OK) {
+        p->id = id;
+        p->name = llmg__lit("container_file_citation_tool_result");
+        st = llmg__q_block(s, LLMG_EVENT_TOOL_RESULT_END, llmg__lit(""), NULL);
+    }
+    return st;
+}
+
+static llmg_status llmg__cite_all(llmg_stream *s, llmg_json_val anns)
+{
+    llmg_json_val a;
+    llmg_status st = LLMG_OK;
+    size_t i;
+    if (llmg_json_typeof(anns) != LLMG_JSON_ARRAY) return LLMG_OK;
+    for (i = 0; st == LLMG_OK && (a = llmg_json_at(anns, i)).i != LLMG__JSON_NOWHERE; i++)
+        st = llmg__cite(s, a);
+    return st;
+}
+
+/* Annotations of data, data.part, data.item and each data.item.content[]. */
+static llmg_status llmg__citations(llmg_stream *s, llmg_json_val data)
+{
+    llmg_json_val item = llmg_json_getc(data, "item"), content, c;
+    llmg_status st = llmg__cite_all(s, llmg_json_getc(data, "annotations"));
+    size_t i;
+    if (st == LLMG_OK) st = llmg__cite_all(s, llmg_json_getc(llmg_json_getc(data, "part"), "annotations"));
+    if (st == LLMG_OK) st = llmg__cite_all(s, llmg_json_getc(item, "annotations"));
+    content = llmg_json_getc(item, "content");
+    if (llmg_json_typeof(content) != LLMG_JSON_ARRAY) return st;
+    for (i = 0; st == LLMG_OK && (c = llmg_json_at(content, i)).i != LLMG__JSON_NOWHERE; i++)
+        st = llmg__cite_all(s, llmg_json_getc(c, "annotations"));
+    return st;
+}
+
+static int64_t llmg__output_index(llmg_json_val data)
+{
+    int64_t idx = 0;
+    if (llmg_json_get_int64(llmg_json_getc(data, "output_index"), &idx) != LLMG_OK) idx = 0;
+    return idx;
+}
+
+/* The code interpreter's input closed: "container_id" and "outputs" after
+   the streamed code, then tool_end. */
+static llmg_status llmg__ci_finish(llmg_stream *s, llmg_json_val data, llmg_json_val item)
+{
+    llmg__ci *c;
+    llmg_json_val v;
+    llmg_json_writer *w = &s->_w;
+    llmg_str out;
+    llmg__ref r;
+    llmg_status st = llmg__ci_get(s, llmg__output_index(data), &c);
+    if (st != LLMG_OK) return st;
+    v = llmg_json_getc(item, "id");
+    if (!c->has_id && llmg_json_typeof(v) == LLMG_JSON_STRING) {
+        llmg_buf tmp;
+        memset(&tmp, 0, sizeof tmp);
+        st = llmg_json_dup_str(v, &s->_a, &tmp);
+        if (st == LLMG_OK) st = llmg__keep(s, llmg_bstr(&tmp), &c->id);
+        llmg_buf_free(&tmp, &s->_a);
+        if (st != LLMG_OK) return st;
+        c->has_id = 1;
+    }
+    v = llmg_json_getc(item, "container_id");
+    if (v.i != LLMG__JSON_NOWHERE) {
+        llmg_buf tmp;
+        memset(&tmp, 0, sizeof tmp);
+        if (llmg_json_typeof(v) == LLMG_JSON_STRING) st = llmg_json_dup_str(v, &s->_a, &tmp);
+        if (st == LLMG_OK) st = llmg__keep(s, llmg_bstr(&tmp), &c->container);
+        llmg_buf_free(&tmp, &s->_a);
+        if (st != LLMG_OK) return st;
+    }
+    v = llmg_json_getc(item, "outputs");
+    if (v.i != LLMG__JSON_NOWHERE) {
+        llmg_json_writer_reset(w);
+        llmg_json_write_val(w, v);
+        st = llmg_json_writer_status(w, NULL);
+        if (st == LLMG_OK) st = llmg__keep(s, llmg_json_writer_str(w), &c->outputs);
+        if (st != LLMG_OK) return st;
+    }
+    if (c->closed) return LLMG_OK;
+    /* {"code":" (unless opened) + ", + {container_id, outputs} without its { */
+    llmg_json_writer_reset(w);
+    llmg_json_write_obj_begin(w);
+    llmg_json_write_keyc(w, "container_id");
+    if (c->container.len || llmg_json_typeof(llmg_json_getc(item, "container_id")) == LLMG_JSON_STRING)
+        llmg_json_write_str(w, llmg__kept(s, c->container));
+    else
+        llmg_json_write_null(w);
+    llmg_json_write_keyc(w, "outputs");
+    llmg_json_write_raw(w, llmg__kept(s, c->outputs));
+    llmg_json_write_obj_end(w);
+    st = llmg_json_writer_status(w, NULL);
+    if (st != LLMG_OK) return st;
+    out = llmg_json_writer_str(w);
+    r.p = NULL;
+    r.off = s->_scratch.len;
+    st = llmg__buf_append(&s->_scratch, &s->_a, c->opened ? "\"," : "{\"code\":\"\",", c->opened ? 2 : 11,
+                          LLMG__NOLIMIT);
+    if (st == LLMG_OK) st = llmg__buf_append(&s->_scratch, &s->_a, out.ptr + 1, out.len - 1, LLMG__NOLIMIT);
+    if (st != LLMG_OK) return st;
+    r.len = s->_scratch.len - r.off;
+    c->opened = c->closed = 1;
+    st = llmg__q_block(s, LLMG_EVENT_TOOL_DELTA, r, NULL);
+    if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TOOL_END, llmg__lit(""), NULL);
+    return st;
+}
+
+/* response.completed and response.incomplete: the message's last delta,
+   its usage, its end. */
+static llmg_status llmg__responses_end(llmg_stream *s, llmg_json_val resp, int incomplete)
+{
+    llmg__mfields f;
+    llmg__patch *p;
+    llmg_json_val u = llmg_json_getc(resp, "usage"), out = llmg_json_getc(resp, "output");
+    llmg_status st;
+    int has;
+    memset(&f, 0, sizeof f);
+    st = llmg__sval(s, llmg_json_getc(resp, "id"), &f.id, &has);
+    f.has |= has ? LLMG_MSG_HAS_ID : 0;
+    if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(resp, "model"), &f.model, &has);
+    f.has |= has ? LLMG_MSG_HAS_MODEL : 0;
+    f.role = llmg__lit("assistant");
+    f.has |= LLMG__HAS_ROLE | LLMG_MSG_HAS_STOP_REASON;
+    if (llmg__ts_ms(llmg_json_getc(resp, "created_at"), &f.ts)) f.has |= LLMG_MSG_HAS_TIMESTAMP;
+    if (incomplete) {
+        llmg_json_val why = llmg_json_getc(llmg_json_getc(resp, "incomplete_details"), "reason");
+        if (llmg__is_str(why, "content_filter")) {
+            f.stop = llmg__lit("error");
+            f.errmsg = llmg__lit("content_filter");
+            f.has |= LLMG_MSG_HAS_ERROR_MESSAGE;
+        } else {
+            f.stop = llmg__lit("length");
+        }
+    } else {
+        size_t n = llmg_json_size(out);
+        int tool = s->_saw_tool ||
+                   (n && llmg__is_str(llmg_json_getc(llmg_json_at(out, n - 1), "type"), "function_call"));
+        f.stop = llmg__lit(tool ? "tool_use" : "stop");
+    }
+    if (st == LLMG_OK) st = llmg__q_message(s, LLMG_EVENT_MESSAGE_DELTA, &f, &p);
+    if (st == LLMG_OK && u.i != LLMG__JSON_NOWHERE) {
+        llmg_json_val itd = llmg_json_getc(u, "input_tokens_details");
+        int64_t cr = llmg__count(llmg_json_getc(itd, "cached_tokens"));
+        int64_t cw = llmg__count(llmg__first(llmg_json_getc(itd, "cache_write_tokens"),
+                                             llmg_json_getc(u, "cache_write_tokens")));
+        int64_t in = llmg__count(llmg_json_getc(u, "input_tokens")) - cr - cw;
+        llmg__patch_usage(p, u, in > 0 ? in : 0, cw, cr, llmg__count(llmg_json_getc(u, "output_tokens")));
+    }
+    if (st == LLMG_OK) st = llmg__q_push(s, LLMG_EVENT_MESSAGE_END, &p);
+    return st;
+}
+
+static llmg_status llmg__map_responses(llmg_stream *s, llmg_str name, llmg_json_val data,
+                                       llmg_error *err)
+{
+    llmg__patch *p;
+    llmg__ref r;
+    llmg_status st = LLMG_OK;
+    const char *nm;
+    size_t n;
+    if (llmg_str_eq(name, llmg_str_c("error")) || llmg__truthy(llmg_json_getc(data, "error")) ||
+        llmg__is_str(llmg_json_getc(data, "type"), "error"))
+        return llmg__stream_error(s, data, err);
+    if (name.len < 9 || memcmp(name.ptr, "response.", 9) != 0) return LLMG_OK;
+    nm = name.ptr + 9;
+    n = name.len - 9;
+#define LLMG__IS(lit) (n == sizeof(lit) - 1 && memcmp(nm, lit, n) == 0)
+    if (LLMG__IS("output_text.delta")) {
+        st = llmg__sval(s, llmg_json_getc(data, "delta"), &r, NULL);
+        if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TEXT_DELTA, r, NULL);
+    } else if (LLMG__IS("reasoning_summary_text.delta")) {
+        st = llmg__sval(s, llmg_json_getc(data, "delta"), &r, NULL);
+        if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_REASONING_DELTA, r, NULL);
+    } else if (LLMG__IS("function_call_arguments.delta")) {
+        st = llmg__sval(s, llmg_json_getc(data, "delta"), &r, NULL);
+        if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TOOL_DELTA, r, NULL);
+    } else if (LLMG__IS("code_interpreter_call_code.delta")) {
+        llmg__ci *c;
+        llmg_json_val d = llmg_json_getc(data, "delta");
+        llmg_str body;
+        st = llmg__ci_get(s, llmg__output_index(data), &c);
+        if (st != LLMG_OK) return st;
+        llmg_json_writer_reset(&s->_w);
+        if (llmg_json_typeof(d) == LLMG_JSON_STRING) llmg_json_write_val(&s->_w, d);
+        else llmg_json_write_strc(&s->_w, "");
+        st = llmg_json_writer_status(&s->_w, NULL);
+        if (st != LLMG_OK) return st;
+        body = llmg_json_writer_str(&s->_w);
+        r.p = NULL;
+        r.off = s->_scratch.len;
+        if (!c->opened) st = llmg__buf_append(&s->_scratch, &s->_a, "{\"code\":\"", 9, LLMG__NOLIMIT);
+        if (st == LLMG_OK)
+            st = llmg__buf_append(&s->_scratch, &s->_a, body.ptr + 1, body.len - 2, LLMG__NOLIMIT);
+        if (st != LLMG_OK) return st;
+        r.len = s->_scratch.len - r.off;
+        c->opened = 1;
+        st = llmg__q_block(s, LLMG_EVENT_TOOL_DELTA, r, NULL);
+    } else if (LLMG__IS("created")) {
+        llmg__mfields f;
+        llmg_json_val resp = llmg_json_getc(data, "response");
+        int has;
+        memset(&f, 0, sizeof f);
+        st = llmg__sval(s, llmg_json_getc(resp, "id"), &f.id, &has);
+        f.has |= has ? LLMG_MSG_HAS_ID : 0;
+        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(resp, "model"), &f.model, &has);
+        f.has |= has ? LLMG_MSG_HAS_MODEL : 0;
+        f.role = llmg__lit("assistant");
+        f.has |= LLMG__HAS_ROLE;
+        if (llmg__ts_ms(llmg_json_getc(resp, "created_at"), &f.ts)) f.has |= LLMG_MSG_HAS_TIMESTAMP;
+        if (st == LLMG_OK) st = llmg__q_message(s, LLMG_EVENT_MESSAGE_START, &f, NULL);
+    } else if (LLMG__IS("output_item.added")) {
+        llmg_json_val item = llmg_json_getc(data, "item"), t = llmg_json_getc(item, "type");
+        if (llmg__is_str(t, "message")) {
+            if (!s->_merged) {
+                llmg__mfields f;
+                int has;
+                memset(&f, 0, sizeof f);
+                st = llmg__sval(s, llmg_json_getc(item, "role"), &f.role, &has);
+                if (!has) f.role = llmg__lit("assistant");
+                f.has = LLMG__HAS_ROLE;
+                if (st == LLMG_OK) st = llmg__q_message(s, LLMG_EVENT_MESSAGE_START, &f, NULL);
+            }
+        } else if (llmg__is_str(t, "function_call")) {
+            llmg_json_val id = llmg_json_getc(item, "call_id");
+            if (!llmg__truthy(id)) id = llmg_json_getc(item, "id");
+            s->_saw_tool = 1;
+            st = llmg__q_block(s, LLMG_EVENT_TOOL_START, llmg__lit(""), &p);
+            if (st == LLMG_OK) st = llmg__sval(s, id, &p->id, NULL);
+            if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(item, "name"), &p->name, NULL);
+        } else if (llmg__is_str(t, "code_interpreter_call")) {
+            llmg__ci *c;
+            llmg_json_val id = llmg_json_getc(item, "id");
+            llmg_buf tmp;
+            memset(&tmp, 0, sizeof tmp);
+            s->_saw_tool = 1;
+            st = llmg__ci_get(s, llmg__output_index(data), &c);
+            if (st != LLMG_OK) return st;
+            c->opened = c->closed = 0;
+            if (llmg_json_typeof(id) == LLMG_JSON_STRING) {
+                st = llmg_json_dup_str(id, &s->_a, &tmp);
+                if (st == LLMG_OK) st = llmg__keep(s, llmg_bstr(&tmp), &c->id);
+                c->has_id = st == LLMG_OK;
+            }
+            llmg_buf_free(&tmp, &s->_a);
+            if (st == LLMG_OK && llmg_json_typeof(llmg_json_getc(item, "container_id")) == LLMG_JSON_STRING) {
+                st = llmg_json_dup_str(llmg_json_getc(item, "container_id"), &s->_a, &tmp);
+                if (st == LLMG_OK) st = llmg__keep(s, llmg_bstr(&tmp), &c->container);
+                llmg_buf_free(&tmp, &s->_a);
+            }
+            if (st == LLMG_OK && llmg_json_getc(item, "outputs").i != LLMG__JSON_NOWHERE) {
+                llmg_json_writer_reset(&s->_w);
+                llmg_json_write_val(&s->_w, llmg_json_getc(item, "outputs"));
+                st = llmg_json_writer_status(&s->_w, NULL);
+                if (st == LLMG_OK) st = llmg__keep(s, llmg_json_writer_str(&s->_w), &c->outputs);
+            }
+            if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TOOL_START, llmg__lit(""), &p);
+            if (st == LLMG_OK) st = llmg__sval(s, id, &p->id, NULL);
+            if (st == LLMG_OK) {
+                p->name = llmg__lit("code_interpreter_call");
+                p->tool_type = LLMG_BLOCK_SERVER_TOOL_USE;
+            }
+        }
+    } else if (LLMG__IS("output_item.done")) {
+        llmg_json_val item = llmg_json_getc(data, "item"), t = llmg_json_getc(item, "type");
+        if (llmg__is_str(t, "code_interpreter_call")) st = llmg__ci_finish(s, data, item);
+        else if (llmg__is_str(t, "message")) st = llmg__citations(s, data);
+    } else if (LLMG__IS("content_part.added")) {
+        if (llmg__is_str(llmg_json_getc(llmg_json_getc(data, "part"), "type"), "output_text"))
+            st = llmg__q_block(s, LLMG_EVENT_TEXT_START, llmg__lit(""), NULL);
+    } else if (LLMG__IS("content_part.done") || LLMG__IS("output_text.done")) {
+        llmg_json_val part = llmg_json_getc(data, "part");
+        if (llmg_json_size(part) == 0 || llmg__is_str(llmg_json_getc(part, "type"), "output_text")) {
+            if (s->_active != LLMG__NO_BLOCK && s->_m.content[s->_active].type == LLMG_BLOCK_TEXT)
+                st = llmg__q_block(s, LLMG_EVENT_TEXT_END, llmg__lit(""), NULL);
+            if (st == LLMG_OK) st = llmg__citations(s, data);
+        }
+    } else if (LLMG__IS("function_call_arguments.done")) {
+        st = llmg__q_block(s, LLMG_EVENT_TOOL_END, llmg__lit(""), NULL);
+    } else if (LLMG__IS("reasoning_summary_part.added")) {
+        st = llmg__q_block(s, LLMG_EVENT_REASONING_START, llmg__lit(""), NULL);
+    } else if (LLMG__IS("reasoning_summary_part.done")) {
+        st = llmg__q_block(s, LLMG_EVENT_REASONING_END, llmg__lit(""), NULL);
+    } else if (LLMG__IS("completed")) {
+        st = llmg__responses_end(s, llmg_json_getc(data, "response"), 0);
+    } else if (LLMG__IS("incomplete")) {
+        st = llmg__responses_end(s, llmg_json_getc(data, "response"), 1);
+    } else if (LLMG__IS("failed")) {
+        return llmg__stream_error(s, llmg_json_getc(data, "response"), err);
+    }
+#undef LLMG__IS
+    return st;
+}
+
+/* ---------------------------------------------------------------- the accumulator */
+
+/* Appends to a block field, counting against max_message_bytes. */
+static llmg_status llmg__grow(llmg_stream *s, llmg_buf *b, llmg_str add)
+{
+    llmg_status st;
+    size_t total;
+    if (!add.len) {
+        if (!b->ptr) return llmg__buf_reserve(b, &s->_a, 0, LLMG__NOLIMIT);
+        return LLMG_OK;
+    }
+    if (!llmg__size_add(s->_bytes, add.len, &total) || total > s->_o.max_message_bytes)
+        return LLMG_E_LIMIT;
+    st = llmg__buf_append(b, &s->_a, add.ptr, add.len, LLMG__NOLIMIT);
+    if (st == LLMG_OK) s->_bytes = total;
+    return st;
+}
+
+static llmg_status llmg__mset(llmg_stream *s, llmg_buf *b, llmg_str v)
+{
+    size_t total;
+    if (!llmg__size_add(s->_bytes, v.len, &total) || total > s->_o.max_message_bytes)
+        return LLMG_E_LIMIT;
+    s->_bytes = total;
+    return llmg__bset(b, &s->_a, v.ptr, v.len);
+}
+
+/* Tool input parsed once, at its end: the gem reads anything that is not
+   a JSON object as {}. */
+static void llmg__finish_input(llmg_stream *s, llmg_block *b)
+{
+    llmg_json_stream vs;
+    llmg_json_opts jo;
+    llmg_str t = llmg_bstr(&b->text);
+    size_t i = 0;
+    int ok;
+    while (i < t.len && (t.ptr[i] == ' ' || t.ptr[i] == '\t' || t.ptr[i] == '\n' || t.ptr[i] == '\r'))
+        i++;
+    ok = i < t.len && t.ptr[i] == '{';
+    if (ok) {
+        memset(&jo, 0, sizeof jo);
+        jo.allocator = s->_a;
+        ok = llmg_json_stream_init(&vs, &jo, NULL) == LLMG_OK &&
+             llmg_json_stream_feed(&vs, t.ptr, t.len, NULL) >= 0 &&
+             llmg_json_stream_finish(&vs, NULL) == LLMG_OK;
+        llmg_json_stream_free(&vs);
+    }
+    if (!ok) b->flags |= LLMG_BLOCK_INPUT_INVALID;
+}
+
+/* The final message: provider and api names, usage present. */
+static llmg_status llmg__finish_message(llmg_stream *s)
+{
+    static const char *const names[][2] = {
+        {"", ""}, {"anthropic", "messages"}, {"openai", "completions"}, {"openai", "responses"},
+        {"openai", "responses"}, {"groq", "completions"}
+    };
+    llmg_message *m = &s->_m;
+    llmg_status st = llmg__bset(&m->provider, &s->_a, names[s->_o.provider][0],
+                                strlen(names[s->_o.provider][0]));
+    if (st == LLMG_OK)
+        st = llmg__bset(&m->api, &s->_a, names[s->_o.provider][1], strlen(names[s->_o.provider][1]));
+    if (st != LLMG_OK) return st;
+    if (!m->role) m->role = LLMG_ROLE_ASSISTANT;
+    m->flags |= LLMG_MSG_HAS_PROVIDER | LLMG_MSG_HAS_API | LLMG_MSG_HAS_USAGE |
+                LLMG_MSG_HAS_CONTENT | LLMG_MSG_FINAL;
+    return LLMG_OK;
+}
+
+/* A message patch merged into the message. */
+static llmg_status llmg__merge(llmg_stream *s, const llmg__patch *p)
+{
+    llmg_message *m = &s->_m;
+    llmg_status st = LLMG_OK;
+    unsigned f = p->mflags;
+    if ((f & LLMG_MSG_HAS_ID) && st == LLMG_OK) st = llmg__mset(s, &m->id, llmg__rstr(&s->_scratch, p->id));
+    if ((f & LLMG_MSG_HAS_MODEL) && st == LLMG_OK)
+        st = llmg__mset(s, &m->model, llmg__rstr(&s->_scratch, p->model));
+    if ((f & LLMG_MSG_HAS_STOP_REASON) && st == LLMG_OK)
+        st = llmg__mset(s, &m->stop_reason, llmg__rstr(&s->_scratch, p->stop));
+    if ((f & LLMG_MSG_HAS_ERROR_MESSAGE) && st == LLMG_OK)
+        st = llmg__mset(s, &m->error_message, llmg__rstr(&s->_scratch, p->errmsg));
+    if ((f & LLMG__HAS_ROLE) && st == LLMG_OK) {
+        llmg_str r = llmg__rstr(&s->_scratch, p->role);
+        llmg_role role = LLMG_ROLE_OTHER;
+        int i;
+        for (i = LLMG_ROLE_USER; i < LLMG_ROLE_OTHER; i++)
+            if (llmg_str_eq(r, llmg_str_c(llmg__role_names[i]))) role = (llmg_role)i;
+        if (role == LLMG_ROLE_OTHER) st = llmg__mset(s, &m->role_name, r);
+        if (st == LLMG_OK) m->role = role;
+    }
+    if (st == LLMG_OK && p->has_usage) {
+        st = llmg__bset(&m->usage.raw, &s->_a, llmg__rstr(&s->_scratch, p->uraw).ptr, p->uraw.len);
+        if (st == LLMG_OK) {
+            m->usage.input = p->u[0];
+            m->usage.cache_write = p->u[1];
+            m->usage.cache_read = p->u[2];
+            m->usage.output = p->u[3];
+            m->usage.total = p->u[0] + p->u[1] + p->u[2] + p->u[3];
+        }
+    }
+    if (st != LLMG_OK) return st;
+    if (f & LLMG_MSG_HAS_TIMESTAMP) m->timestamp = p->ts;
+    m->flags |= f & (LLMG_MSG_HAS_ID | LLMG_MSG_HAS_MODEL | LLMG_MSG_HAS_STOP_REASON |
+                     LLMG_MSG_HAS_ERROR_MESSAGE | LLMG_MSG_HAS_TIMESTAMP);
+    if (f) s->_merged = 1;
+    return LLMG_OK;
+}
+
+static const char *const llmg__order_msgs[] = {
+    LLMG__MSG("stream: a block starts while another block is open"),
+    LLMG__MSG("stream: a block delta or end comes with no open block"),
+    LLMG__MSG("stream: a block delta or end does not match the open block")
+};
+
+/* Applies one patch: the message changes, *ev describes the change. */
+static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event *ev, llmg_error *err)
+{
+    llmg_message *m = &s->_m;
+    llmg_block *b = NULL;
+    llmg_status st = LLMG_OK;
+    int kind = LLMG__KIND(p->type), phase = kind ? LLMG__PHASE(p->type) : -1;
+    size_t idx = LLMG__NO_BLOCK;
+    llmg_str delta = llmg__rstr(&s->_scratch, p->delta);
+    memset(ev, 0, sizeof *ev);
+    ev->type = p->type;
+    ev->content_index = LLMG__NO_BLOCK;
+    ev->delta = delta;
+    ev->signature = llmg__rstr(&s->_scratch, p->sig);
+    ev->message_delta = llmg_str_c("");
+    ev->partial_input = llmg_str_c("");
+    ev->message = m;
+    if (kind) {
+        static const llmg_block_type kinds[] = {
+            LLMG_BLOCK_NONE, LLMG_BLOCK_TEXT, LLMG_BLOCK_REASONING, LLMG_BLOCK_TOOL_USE,
+            LLMG_BLOCK_SERVER_TOOL_RESULT
+        };
+        if (phase == 0) {
+            if (s->_active != LLMG__NO_BLOCK)
+                return llmg__sfail_kind(s, LLMG_ERROR_INVALID_RESPONSE, llmg__order_msgs[0], err);
+            if (m->content_count >= s->_o.max_blocks)
+                return llmg__sfail(s, LLMG_E_LIMIT, LLMG__MSG("stream: more blocks than max_blocks"), err);
+            st = llmg__msg_push_block(m, kind == LLMG__K_TOOL ? p->tool_type : kinds[kind], &b);
+            if (st != LLMG_OK) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
+            idx = m->content_count - 1;
+            if (kind == LLMG__K_REASONING) b->flags |= LLMG_BLOCK_HAS_SIGNATURE;
+            if (kind == LLMG__K_TOOL || kind == LLMG__K_RESULT) {
+                st = llmg__mset(s, &b->id, llmg__rstr(&s->_scratch, p->id));
+                if (st == LLMG_OK) st = llmg__mset(s, &b->name, llmg__rstr(&s->_scratch, p->name));
+                b->flags |= LLMG_BLOCK_HAS_NAME;
+            }
+        } else {
+            if (s->_active == LLMG__NO_BLOCK)
+                return llmg__sfail_kind(s, LLMG_ERROR_INVALID_RESPONSE, llmg__order_msgs[1], err);
+            idx = s->_active;
+            b = &m->content[idx];
+            if ((b->type == LLMG_BLOCK_SERVER_TOOL_USE ? LLMG_BLOCK_TOOL_USE : b->type) !=
+                kinds[kind])
+                return llmg__sfail_kind(s, LLMG_ERROR_INVALID_RESPONSE, llmg__order_msgs[2], err);
+        }
+        /* The text grows; the signature of reasoning too. */
+        if (st == LLMG_OK) st = llmg__grow(s, &b->text, delta);
+        if (st == LLMG_OK && kind == LLMG__K_REASONING) st = llmg__grow(s, &b->signature, ev->signature);
+        if (st != LLMG_OK) {
+            if (phase == 0) llmg__msg_pop_block(m);
+            return llmg__sfail(s, st, st == LLMG_E_LIMIT
+                                      ? LLMG__MSG("stream: the message is over max_message_bytes")
+                                      : LLMG__MSG("stream: allocation failed"), err);
+        }
+        if (phase == 0) s->_active = idx;
+        if (phase == 2) {
+            s->_active = LLMG__NO_BLOCK;
+            b->flags |= LLMG_BLOCK_ENDED;
+            if (kind == LLMG__K_TOOL) llmg__finish_input(s, b);
+        }
+        ev->content_index = idx;
+        ev->block = b;
+        if (kind == LLMG__K_TOOL || kind == LLMG__K_RESULT) {
+            ev->id = llmg_bstr(&b->id);
+            ev->name = llmg_bstr(&b->name);
+            ev->tool_type = b->type;
+        }
+    }
+    if (!s->_ts_set) {
+        m->timestamp = s->_o.host ? llmg_host_unix_ms(s->_o.host) : 0;
+        m->flags |= LLMG_MSG_HAS_TIMESTAMP;
+        s->_ts_set = 1;
+    }
+    if (p->type == LLMG_EVENT_MESSAGE_START || p->type == LLMG_EVENT_MESSAGE_DELTA) {
+        st = llmg__merge(s, p);
+        if (st != LLMG_OK) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
+        ev->message_delta = llmg__rstr(&s->_scratch, p->mdelta);
+        if (p->has_usage) ev->usage = &m->usage;
+    } else if (p->type == LLMG_EVENT_MESSAGE_END) {
+        st = llmg__finish_message(s);
+        if (st != LLMG_OK) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
+        s->_state = 1;
+    }
+    return LLMG_OK;
+}
+
+/* ---------------------------------------------------------------- the driver */
+
+LLMG_API llmg_stream_opts llmg_stream_opts_resolved(const llmg_stream_opts *in)
+{
+    llmg_stream_opts o;
+    if (in) o = *in;
+    else memset(&o, 0, sizeof o);
+    o.max_message_bytes = LLMG__DEF(o.max_message_bytes, (size_t)64 << 20);
+    o.max_blocks = LLMG__DEF(o.max_blocks, (size_t)65536);
+    o.max_json_depth = LLMG__DEF(o.max_json_depth, (size_t)512);
+    o.sse = llmg_sse_opts_resolved(&o.sse);
+    return o;
+}
+
+LLMG_API llmg_status llmg_stream_init(llmg_stream *s, const llmg_stream_opts *opts, llmg_error *err)
+{
+    llmg_status st;
+    llmg_json_writer_opts wo;
+    if (!s) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("stream: s is required"), 0);
+    memset(s, 0, sizeof *s);
+    s->_o = llmg_stream_opts_resolved(opts);
+    if (s->_o.provider <= LLMG_PROVIDER_NONE || (int)s->_o.provider >= LLMG__PROVIDER_COUNT)
+        return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("stream: opts->provider is not a provider"), 0);
+    st = llmg__allocator_resolve(&s->_o.allocator, &s->_a, err);
+    if (st != LLMG_OK) return st;
+    s->_o.allocator = s->_a;
+    s->_o.sse.allocator = s->_a;
+    st = llmg_sse_init(&s->_sse, &s->_o.sse, err);
+    if (st != LLMG_OK) return st;
+    memset(&wo, 0, sizeof wo);
+    wo.allocator = s->_a;
+    wo.replace_invalid_utf8 = 1;
+    st = llmg_json_writer_init(&s->_w, &wo, err);
+    if (st != LLMG_OK) return st;
+    llmg_json_doc_init(&s->_doc);
+    s->_m._a = s->_a;
+    s->_active = LLMG__NO_BLOCK;
+    return llmg__ok(err, LLMG_OK);
+}
+
+LLMG_API void llmg_stream_reset(llmg_stream *s)
+{
+    if (!s) return;
+    llmg_sse_reset(&s->_sse);
+    llmg_provider_error_free(&s->_perr);
+    llmg_message_clear(&s->_m);
+    memset(&s->_err, 0, sizeof s->_err);
+    s->_q_len = s->_q_head = 0;
+    s->_ci_len = 0;
+    s->_scratch.len = s->_keep.len = s->_cites.len = s->_data.len = 0;
+    s->_active = LLMG__NO_BLOCK;
+    s->_bytes = 0;
+    s->_ev_offset = 0;
+    s->_state = s->_merged = s->_finish_seen = s->_saw_tool = s->_ts_set = s->_kind = 0;
+}
+
+LLMG_API void llmg_stream_free(llmg_stream *s)
+{
+    if (!s || !s->_a.free_fn) return;
+    llmg_sse_free(&s->_sse);
+    llmg_json_doc_free(&s->_doc);
+    llmg_json_writer_free(&s->_w);
+    llmg_provider_error_free(&s->_perr);
+    llmg_message_free(&s->_m);
+    llmg_buf_free(&s->_data, &s->_a);
+    llmg_buf_free(&s->_scratch, &s->_a);
+    llmg_buf_free(&s->_keep, &s->_a);
+    llmg_buf_free(&s->_cites, &s->_a);
+    llmg__free(&s->_a, s->_q, s->_q_cap * sizeof *s->_q);
+    llmg__free(&s->_a, s->_ci, s->_ci_cap * sizeof(llmg__ci));
+    memset(s, 0, sizeof *s);
+}
+
+static llmg_status llmg__sticky(llmg_stream *s, llmg_error *err)
+{
+    if (err) *err = s->_err;
+    return s->_err.code;
+}
+
+LLMG_API llmg_status llmg_stream_feed(llmg_stream *s, const void *data, size_t len, llmg_error *err)
+{
+    llmg_status st;
+    if (!s) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("stream: s is required"), 0);
+    if (s->_err.code < 0) return llmg__sticky(s, err);
+    if (s->_state >= 2)
+        return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("stream: feed after finish"), 0);
+    if (s->_state == 1) return llmg__ok(err, LLMG_OK);          /* ended: the rest is not read */
+    st = llmg_sse_feed(&s->_sse, data, len, err);
+    if (st < 0 && st != LLMG_E_ARG) return llmg__sfail(s, st, err ? err->msg : "", err);
+    return st;
+}
+
+LLMG_API llmg_status llmg_stream_finish(llmg_stream *s, llmg_error *err)
+{
+    llmg_status st;
+    if (!s) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("stream: s is required"), 0);
+    if (s->_err.code < 0) return llmg__sticky(s, err);
+    if (s->_state != 0) {
+        if (s->_state == 1) s->_state = 3;
+        return llmg__ok(err, LLMG_OK);
+    }
+    st = llmg_sse_finish(&s->_sse, err);
+    if (st == LLMG_OK) s->_state = 2;
+    return st;
+}
+
+/* The gem's field rules: all leading white space (Ruby's lstrip: NUL,
+   \t \n \v \f \r, space) off the event name and each data line. */
+static llmg_str llmg__lstrip(llmg_str v)
+{
+    while (v.len && (v.ptr[0] == ' ' || v.ptr[0] == '\0' || (v.ptr[0] >= '\t' && v.ptr[0] <= '\r'))) {
+        v.ptr++;
+        v.len--;
+    }
+    return v;
+}
+
+static llmg_status llmg__strip_lines(llmg_stream *s, llmg_str data, llmg_str *out)
+{
+    size_t i = 0, j;
+    llmg_status st;
+    if (!memchr(data.ptr, '\n', data.len)) {
+        *out = llmg__lstrip(data);
+        return LLMG_OK;
+    }
+    s->_data.len = 0;
+    while (i <= data.len) {
+        llmg_str line;
+        const char *nl = (const char *)memchr(data.ptr + i, '\n', data.len - i);
+        j = nl ? (size_t)(nl - data.ptr) : data.len;
+        line.ptr = data.ptr + i;
+        line.len = j - i;
+        line = llmg__lstrip(line);
+        if (i && (st = llmg__buf_append(&s->_data, &s->_a, "\n", 1, LLMG__NOLIMIT)) != LLMG_OK) return st;
+        if ((st = llmg__buf_append(&s->_data, &s->_a, line.ptr, line.len, LLMG__NOLIMIT)) != LLMG_OK)
+            return st;
+        i = j + 1;
+    }
+    *out = llmg_bstr(&s->_data);
+    return LLMG_OK;
+}
+
+/* One SSE event through the field rules and the provider's mapper. */
+static llmg_status llmg__map_event(llmg_stream *s, const llmg_sse_event *sev, llmg_error *err)
+{
+    llmg_str name = llmg__lstrip(sev->type), data;
+    llmg_json_opts jo;
+    llmg_json_val root;
+    llmg_status st;
+    s->_q_len = s->_q_head = 0;
+    s->_scratch.len = 0;
+    s->_ev_offset = sev->offset;
+    st = llmg__strip_lines(s, sev->data, &data);
+    if (st != LLMG_OK) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
+    if (data.len == 6 && memcmp(data.ptr, "[DONE]", 6) == 0) {
+        /* Chat: [DONE] after a finish_reason with no usage chunk ends it. */
+        if ((s->_o.provider == LLMG_PROVIDER_OPENAI_COMPLETIONS ||
+             s->_o.provider == LLMG_PROVIDER_GROQ_COMPLETIONS) && s->_finish_seen) {
+            llmg__patch *p;
+            st = llmg__q_push(s, LLMG_EVENT_MESSAGE_END, &p);
+            if (st != LLMG_OK) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
+        }
+        return LLMG_OK;
+    }
+    memset(&jo, 0, sizeof jo);
+    jo.max_depth = s->_o.max_json_depth;
+    jo.allocator = s->_a;
+    st = llmg_json_parse(&s->_doc, data.ptr, data.len, &jo, NULL);
+    if (st == LLMG_E_NOMEM) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
+    if (st != LLMG_OK) {
+        /* Not JSON: the gem's {raw: data}, which only an error event acts on. */
+        if (!llmg_str_eq(name, llmg_str_c("error"))) return LLMG_OK;
+        llmg_json_parse(&s->_doc, "{}", 2, &jo, NULL);
+    }
+    root = llmg_json_root(&s->_doc);
+    if (llmg_json_typeof(root) != LLMG_JSON_OBJECT) {
+        if (!llmg_str_eq(name, llmg_str_c("error"))) return LLMG_OK;
+        llmg_json_parse(&s->_doc, "{}", 2, &jo, NULL);
+        root = llmg_json_root(&s->_doc);
+    }
+    switch (s->_o.provider) {
+    case LLMG_PROVIDER_ANTHROPIC_MESSAGES: st = llmg__map_anthropic(s, name, root, err); break;
+    case LLMG_PROVIDER_OPENAI_COMPLETIONS:
+    case LLMG_PROVIDER_GROQ_COMPLETIONS:   st = llmg__map_chat(s, name, root, err); break;
+    default:                               st = llmg__map_responses(s, name, root, err); break;
+    }
+    if (st < 0 && s->_err.code >= 0)
+        return llmg__sfail(s, st, st == LLMG_E_NOMEM ? LLMG__MSG("stream: allocation failed")
+                                                     : LLMG__MSG("stream: event not mapped"), err);
+    return st;
+}
+
+LLMG_API llmg_status llmg_stream_next(llmg_stream *s, llmg_event *ev, llmg_error *err)
+{
+    llmg_sse_event sev;
+    llmg_status st;
+    if (!s || !ev) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("stream: s and ev are required"), 0);
+    for (;;) {
+        if (s->_err.code < 0) return llmg__sticky(s, err);
+        if (s->_q_head < s->_q_len) {
+            st = llmg__apply(s, &s->_q[s->_q_head], ev, err);
+            if (st != LLMG_OK) return st;
+            s->_q_head++;
+            return llmg__ok(err, LLMG_OK);
+        }
+        if (s->_state == 1 || s->_state == 3) {
+            if (s->_state == 1) {
+                /* The rest of the body is not read: release what was fed. */
+                while (llmg_sse_next(&s->_sse, &sev, NULL) == LLMG_OK) {}
+            }
+            return llmg__ok(err, LLMG_DONE);
+        }
+        st = llmg_sse_next(&s->_sse, &sev, err);
+        if (st == LLMG_NEED_MORE) return st;
+        if (st == LLMG_DONE)
+            return llmg__sfail(s, LLMG_E_TRUNCATED,
+                               LLMG__MSG("stream: the body ended before the message ended"), err);
+        if (st != LLMG_OK) return llmg__sfail(s, st, err ? err->msg : "", err);
+        st = llmg__map_event(s, &sev, err);
+        if (st != LLMG_OK) return st;
+    }
+}
+
+LLMG_API llmg_status llmg_stream_push(llmg_stream *s, const void *data, size_t len,
+                                      llmg_event_fn fn, void *user, llmg_error *err)
+{
+    llmg_event ev;
+    llmg_status st = llmg_stream_feed(s, data, len, err);
+    if (st != LLMG_OK) return st;
+    while ((st = llmg_stream_next(s, &ev, err)) == LLMG_OK)
+        if (fn && fn(user, &ev))
+            return llmg__sfail(s, LLMG_E_CANCELLED, LLMG__MSG("stream: cancelled by the host"), err);
+    return st;
+}
+
+LLMG_API llmg_status llmg_stream_end(llmg_stream *s, llmg_event_fn fn, void *user, llmg_error *err)
+{
+    llmg_event ev;
+    llmg_status st;
+    while ((st = llmg_stream_next(s, &ev, err)) == LLMG_OK)
+        if (fn && fn(user, &ev))
+            return llmg__sfail(s, LLMG_E_CANCELLED, LLMG__MSG("stream: cancelled by the host"), err);
+    if (st != LLMG_NEED_MORE) return st;
+    st = llmg_stream_finish(s, err);
+    if (st != LLMG_OK) return st;
+    while ((st = llmg_stream_next(s, &ev, err)) == LLMG_OK)
+        if (fn && fn(user, &ev))
+            return llmg__sfail(s, LLMG_E_CANCELLED, LLMG__MSG("stream: cancelled by the host"), err);
+    return st;
+}
+
+LLMG_API const llmg_message *llmg_stream_message(const llmg_stream *s) { return s ? &s->_m : NULL; }
+
+LLMG_API int llmg_stream_ended(const llmg_stream *s) { return s && (s->_state == 1 || s->_state == 3); }
+
+LLMG_API const llmg_provider_error *llmg_stream_error(const llmg_stream *s)
+{
+    return s && s->_err.code == LLMG_E_PROVIDER ? &s->_perr : NULL;
+}
+
+LLMG_API void llmg_stream_take_message(llmg_stream *s, llmg_message *out)
+{
+    if (!s || !out) return;
+    *out = s->_m;
+    memset(&s->_m, 0, sizeof s->_m);
+    s->_m._a = s->_a;
+    s->_active = LLMG__NO_BLOCK;
+}
+
+LLMG_API llmg_status llmg_event_write_json(const llmg_event *ev, llmg_json_writer *w)
+{
+    int kind;
+    if (!ev || !w) return LLMG_E_ARG;
+    kind = LLMG__KIND(ev->type);
+    llmg_json_write_obj_begin(w);
+    llmg_json_write_keyc(w, "type");
+    llmg_json_write_strc(w, llmg_event_type_name(ev->type));
+    if (ev->type == LLMG_EVENT_MESSAGE_END) {
+        llmg_json_write_keyc(w, "message");
+        llmg_message_write_json(ev->message, w);
+    } else if (!kind) {
+        llmg_json_write_keyc(w, "delta");
+        llmg_json_write_raw(w, ev->message_delta.len ? ev->message_delta : llmg_str_c("{}"));
+        if (ev->usage) {
+            llmg_json_write_keyc(w, "usage");
+            llmg_usage_write_json(ev->usage, w);
+        }
+    } else {
+        llmg_json_write_keyc(w, "content_index");
+        llmg_json_write_int(w, (int64_t)ev->content_index);
+        llmg_json_write_keyc(w, "delta");
+        llmg_json_write_str(w, ev->delta);
+        if (ev->type == LLMG_EVENT_TOOL_START) {
+            llmg_json_write_keyc(w, "id");
+            llmg_json_write_str(w, ev->id);
+            llmg_json_write_keyc(w, "name");
+            llmg_json_write_str(w, ev->name);
+            llmg_json_write_keyc(w, "tool_type");
+            llmg_json_write_strc(w, llmg_block_type_name(ev->tool_type));
+        } else if (ev->type == LLMG_EVENT_TOOL_RESULT_START) {
+            llmg_json_write_keyc(w, "tool_use_id");
+            llmg_json_write_str(w, ev->id);
+            llmg_json_write_keyc(w, "name");
+            llmg_json_write_str(w, ev->name);
+        }
+        if (kind == LLMG__K_REASONING && ev->signature.len) {
+            llmg_json_write_keyc(w, "signature");
+            llmg_json_write_str(w, ev->signature);
+        }
+    }
+    llmg_json_write_obj_end(w);
+    return llmg_json_writer_status(w, NULL);
 }
 
 #ifdef __cplusplus

@@ -6,6 +6,9 @@
    llmg classify   --provider KEY (--status CODE | --stream)
                    [--header 'Name: value']... [--now-ms MS] [FILE]
                                         classify a provider error
+   llmg replay     --provider KEY [--chunk N] [--status CODE] [--now-ms MS]
+                   [--final-only] [FILE]
+                                        normalize a response body
 
    FILE defaults to standard input. Exit status, for every subcommand: 0
    success, 1 a provider or stream error (also invalid input), 2 usage or
@@ -50,6 +53,9 @@ static const char usage_text[] =
     "                                                (FILE: its body) as one JSON line\n"
     "  classify   --provider KEY --stream [FILE]     the same for an in-stream error event\n"
     "                                                (FILE: the event's data)\n"
+    "  replay     --provider KEY [--chunk N] [--status CODE] [--now-ms MS] [--final-only] [FILE]\n"
+    "                                                the normalized events of a response body\n"
+    "                                                (FILE), one JSON line each\n"
     "  version                                       print the library version\n"
     "\n"
     "FILE defaults to standard input. --chunk N feeds N bytes per call (default: all at once).\n"
@@ -381,12 +387,137 @@ static int cmd_classify(int argc, char **argv)
     return rc;
 }
 
+static int64_t replay_clock(void *user) { return *(const int64_t *)user; }
+
+/* An error line: {"type":"error","error":{...}}. */
+static void print_error_line(llmg_json_writer *w, const llmg_provider_error *pe)
+{
+    llmg_json_writer_reset(w);
+    llmg_json_write_obj_begin(w);
+    llmg_json_write_keyc(w, "type");
+    llmg_json_write_strc(w, "error");
+    llmg_json_write_keyc(w, "error");
+    llmg_provider_error_write_json(pe, w);
+    llmg_json_write_obj_end(w);
+    print_line(w);
+}
+
+typedef struct replay_out {
+    llmg_json_writer w;
+    int              final_only;
+} replay_out;
+
+static int replay_event(void *user, const llmg_event *ev)
+{
+    replay_out *o = (replay_out *)user;
+    if (o->final_only && ev->type != LLMG_EVENT_MESSAGE_END) return 0;
+    llmg_json_writer_reset(&o->w);
+    llmg_event_write_json(ev, &o->w);
+    return !print_line(&o->w);
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+    const char *file = NULL;
+    size_t chunk = 0, len, at = 0;
+    int64_t status = 200, now = 0;
+    int have_now = 0, i, rc;
+    char *buf;
+    llmg_stream_opts so;
+    llmg_stream s;
+    llmg_host host;
+    llmg_error err;
+    llmg_status st;
+    replay_out out;
+    llmg_json_writer_opts wo;
+
+    memset(&so, 0, sizeof so);
+    memset(&out, 0, sizeof out);
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--provider") == 0 && i + 1 < argc) {
+            so.provider = llmg_provider_from_name(llmg_str_c(argv[++i]));
+            if (so.provider == LLMG_PROVIDER_NONE) return usage("replay: unknown provider");
+        } else if (strcmp(a, "--chunk") == 0 && i + 1 < argc) {
+            if (!parse_size(argv[++i], &chunk) || chunk == 0) return usage("replay: bad --chunk");
+        } else if (strcmp(a, "--status") == 0 && i + 1 < argc) {
+            if (!parse_i64(argv[++i], &status)) return usage("replay: bad --status");
+        } else if (strcmp(a, "--now-ms") == 0 && i + 1 < argc) {
+            if (!parse_i64(argv[++i], &now)) return usage("replay: bad --now-ms");
+            have_now = 1;
+        } else if (strcmp(a, "--final-only") == 0) {
+            out.final_only = 1;
+        } else if ((a[0] == '-' && a[1] != '\0') || file) {
+            return usage("replay: bad arguments");
+        } else {
+            file = a;
+        }
+    }
+    if (so.provider == LLMG_PROVIDER_NONE) return usage("replay: --provider is required");
+    if (!have_now) now = (int64_t)time(NULL) * 1000;
+    if (!read_all(file, &buf, &len)) return CLI_EXIT_USAGE;
+    memset(&wo, 0, sizeof wo);
+    wo.replace_invalid_utf8 = 1;
+    llmg_json_writer_init(&out.w, &wo, NULL);
+
+    if (status != 200) {
+        /* An HTTP error body: the classified error. */
+        llmg_classify_input in;
+        llmg_provider_error pe;
+        memset(&in, 0, sizeof in);
+        in.provider = so.provider;
+        in.status = (int)status;
+        in.body.ptr = buf;
+        in.body.len = len;
+        in.now_ms = now;
+        llmg_provider_error_init(&pe);
+        st = llmg_classify_http(&in, NULL, &pe, &err);
+        if (st == LLMG_OK) print_error_line(&out.w, &pe);
+        else fprintf(stderr, "llmg: replay: %s\n", err.msg);
+        llmg_provider_error_free(&pe);
+        llmg_json_writer_free(&out.w);
+        free(buf);
+        if (fflush(stdout) != 0) return CLI_EXIT_USAGE;
+        return st == LLMG_OK ? CLI_EXIT_ERROR : exit_for(st);
+    }
+
+    host.user = &now;
+    host.unix_ms = replay_clock;
+    host.mono_ms = NULL;
+    host.log = NULL;
+    so.host = &host;
+    /* the whole body is in memory already: no line or event of it is refused */
+    so.sse.max_line_bytes = len + 1;
+    so.sse.max_event_bytes = len + 1;
+    so.max_message_bytes = len + 1;
+    st = llmg_stream_init(&s, &so, &err);
+    while (st == LLMG_OK && at < len) {
+        size_t n = chunk && chunk < len - at ? chunk : len - at;
+        st = llmg_stream_push(&s, buf + at, n, replay_event, &out, &err);
+        at += n;
+        if (st == LLMG_NEED_MORE) st = LLMG_OK;
+    }
+    if (st == LLMG_OK) st = llmg_stream_end(&s, replay_event, &out, &err);
+    if (st == LLMG_E_PROVIDER) {
+        print_error_line(&out.w, llmg_stream_error(&s));
+    } else if (st < 0 && st != LLMG_E_TRUNCATED) {
+        fprintf(stderr, "llmg: replay: %s (at byte %llu)\n", err.msg, (unsigned long long)err.offset);
+    }
+    rc = st == LLMG_DONE ? CLI_EXIT_OK : exit_for(st);
+    llmg_stream_free(&s);
+    llmg_json_writer_free(&out.w);
+    free(buf);
+    if (fflush(stdout) != 0) return CLI_EXIT_USAGE;
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return usage(NULL);
     if (strcmp(argv[1], "sse-dump") == 0) return cmd_sse_dump(argc - 2, argv + 2);
     if (strcmp(argv[1], "json-check") == 0) return cmd_json_check(argc - 2, argv + 2);
     if (strcmp(argv[1], "classify") == 0) return cmd_classify(argc - 2, argv + 2);
+    if (strcmp(argv[1], "replay") == 0) return cmd_replay(argc - 2, argv + 2);
     if (strcmp(argv[1], "version") == 0) {
         printf("llmg %s\n", LLMG_VERSION_STRING);
         return 0;

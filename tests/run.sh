@@ -27,5 +27,7 @@ part "unit tests, C99, ASan+UBSan" build/asan/test_unit
 part "unit tests, C++11, ASan+UBSan" build/asan/test_unit_cxx
 part "llmg tool" sh tests/cli.sh
 part "conformance with the gem: error classification" sh tests/conformance_errors.sh
+part "conformance with the gem: streams" sh tests/conformance_streams.sh
+part "hand-written streams (tests/fixtures/streams)" sh tests/streams.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
