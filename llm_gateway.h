@@ -5112,6 +5112,52 @@ static const char *const llmg__role_names[] = {
     "", "user", "assistant", "developer", "system", "other"
 };
 
+/* Reading parsed values. */
+/* A parsed key written as a key. */
+static void llmg__write_key(llmg_json_writer *w, llmg_json_val k, const llmg_allocator *a)
+{
+    llmg_str ks;
+    llmg_buf tmp;
+    if (llmg_json_str_view(k, &ks)) {
+        llmg_json_write_key(w, ks);
+        return;
+    }
+    memset(&tmp, 0, sizeof tmp);
+    if (llmg_json_dup_str(k, a, &tmp) == LLMG_OK) llmg_json_write_key(w, llmg_bstr(&tmp));
+    else llmg__jw_fail(w, LLMG_E_NOMEM, LLMG__MSG("json writer: allocation failed"));
+    llmg_buf_free(&tmp, a);
+}
+
+static int llmg__truthy(llmg_json_val v)
+{
+    llmg_json_type t = llmg_json_typeof(v);
+    return t != LLMG_JSON_NONE && t != LLMG_JSON_NULL && t != LLMG_JSON_FALSE;
+}
+
+static int llmg__is_str(llmg_json_val v, const char *lit)
+{
+    return llmg_json_typeof(v) == LLMG_JSON_STRING && llmg_json_str_eq(v, llmg_str_c(lit));
+}
+
+/* An integer count: integers as they are, floats truncated (Ruby's to_i),
+   anything else 0. */
+static int64_t llmg__count(llmg_json_val v)
+{
+    int64_t n = 0;
+    double d;
+    if (llmg_json_typeof(v) != LLMG_JSON_NUMBER) return 0;
+    if (llmg_json_get_int64(v, &n) == LLMG_OK) return n;
+    if (llmg_json_get_double(v, &d) == LLMG_OK && d > -9.2e18 && d < 9.2e18) return (int64_t)d;
+    return 0;
+}
+
+/* The first of a and b that is not null (Ruby's a || b on the dig). */
+static llmg_json_val llmg__first(llmg_json_val a, llmg_json_val b)
+{
+    llmg_json_type t = llmg_json_typeof(a);
+    return t != LLMG_JSON_NONE && t != LLMG_JSON_NULL ? a : b;
+}
+
 LLMG_API llmg_str llmg_bstr(const llmg_buf *b)
 {
     llmg_str s;
@@ -5477,6 +5523,237 @@ LLMG_API llmg_status llmg_message_write_json(const llmg_message *m, llmg_json_wr
     return llmg_json_writer_status(w, NULL);
 }
 
+/* ---------------------------------------------------------------- reading */
+
+/* The compact JSON of v into b. */
+static llmg_status llmg__bjson(llmg_buf *b, const llmg_allocator *a, llmg_json_val v)
+{
+    llmg_json_writer w;
+    llmg_json_writer_opts wo;
+    llmg_status st;
+    llmg_str out;
+    memset(&wo, 0, sizeof wo);
+    wo.allocator = *a;
+    st = llmg_json_writer_init(&w, &wo, NULL);
+    if (st != LLMG_OK) return st;
+    llmg_json_write_val(&w, v);
+    st = llmg_json_writer_status(&w, NULL);
+    out = llmg_json_writer_str(&w);
+    if (st == LLMG_OK) st = llmg__bset(b, a, out.ptr, out.len);
+    llmg_json_writer_free(&w);
+    return st;
+}
+
+/* A string member into b; 1 when v is a string, 0 (b untouched) else. */
+static int llmg__bstring(llmg_buf *b, const llmg_allocator *a, llmg_json_val v, llmg_status *st)
+{
+    if (llmg_json_typeof(v) != LLMG_JSON_STRING) return 0;
+    if (*st == LLMG_OK) *st = llmg_json_dup_str(v, a, b);
+    return 1;
+}
+
+/* Members of obj not named in known (NULL-terminated) as one object. */
+static llmg_status llmg__extra(llmg_buf *b, const llmg_allocator *a, llmg_json_val obj,
+                               const char *const *known)
+{
+    llmg_json_writer w;
+    llmg_json_writer_opts wo;
+    llmg_json_iter it = llmg_json_iter_init(obj);
+    llmg_json_val k, v;
+    llmg_status st;
+    int any = 0;
+    memset(&wo, 0, sizeof wo);
+    wo.allocator = *a;
+    st = llmg_json_writer_init(&w, &wo, NULL);
+    if (st != LLMG_OK) return st;
+    llmg_json_write_obj_begin(&w);
+    while (llmg_json_iter_next(&it, &k, &v)) {
+        const char *const *q;
+        int hit = 0;
+        for (q = known; *q && !hit; q++) hit = llmg_json_str_eq(k, llmg_str_c(*q));
+        /* a known key with null is kept as it was */
+        if (hit && !llmg_json_is_null(v)) continue;
+        llmg__write_key(&w, k, a);
+        llmg_json_write_val(&w, v);
+        any = 1;
+    }
+    llmg_json_write_obj_end(&w);
+    st = llmg_json_writer_status(&w, NULL);
+    if (st == LLMG_OK && any) st = llmg__bset(b, a, w.out.ptr, w.out.len);
+    llmg_json_writer_free(&w);
+    return st;
+}
+
+/* 1 when every member named in known has the JSON type of its letter
+   (s string, a any, o object) or null, and those marked upper case are
+   present. */
+static int llmg__shape(llmg_json_val obj, const char *const *known, const char *types)
+{
+    size_t i;
+    for (i = 0; known[i]; i++) {
+        llmg_json_val v = llmg_json_getc(obj, known[i]);
+        llmg_json_type t = llmg_json_typeof(v);
+        char c = types[i];
+        if (t == LLMG_JSON_NONE) {
+            if (c >= 'A' && c <= 'Z') return 0;
+            continue;
+        }
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if (c == 's' && t != LLMG_JSON_STRING) return 0;
+        if (c == 'o' && t != LLMG_JSON_OBJECT) return 0;
+    }
+    return 1;
+}
+
+static llmg_status llmg__block_from_json(llmg_block *b, const llmg_allocator *a, llmg_json_val v)
+{
+    static const char *const k_text[] = {"type", "text", NULL};
+    static const char *const k_reason[] = {"type", "reasoning", "signature", NULL};
+    static const char *const k_think[] = {"type", "thinking", "reasoning", "signature", NULL};
+    static const char *const k_tool[] = {"type", "id", "name", "input", NULL};
+    static const char *const k_sres[] = {"type", "tool_use_id", "content", "name", NULL};
+    static const char *const k_res[] = {"type", "tool_use_id", "content", NULL};
+    static const char *const k_image[] = {"type", "data", "media_type", NULL};
+    static const char *const k_file[] = {"type", "data", "media_type", "name", NULL};
+    llmg_json_val t = llmg_json_getc(v, "type");
+    llmg_status st = LLMG_OK;
+    const char *const *known = NULL;
+    memset(b, 0, sizeof *b);
+    b->type = LLMG_BLOCK_OTHER;
+    if (llmg__is_str(t, "text") && llmg__shape(v, k_text, "SS")) {
+        b->type = LLMG_BLOCK_TEXT;
+        llmg__bstring(&b->text, a, llmg_json_getc(v, "text"), &st);
+        known = k_text;
+    } else if ((llmg__is_str(t, "reasoning") && llmg__shape(v, k_reason, "SSs")) ||
+               (llmg__is_str(t, "thinking") && llmg__shape(v, k_think, "Ssss"))) {
+        int thinking = llmg__is_str(t, "thinking");
+        b->type = LLMG_BLOCK_REASONING;
+        if (thinking) b->flags |= LLMG_BLOCK_FROM_THINKING;
+        if (!thinking || !llmg__bstring(&b->text, a, llmg_json_getc(v, "thinking"), &st))
+            llmg__bstring(&b->text, a, llmg_json_getc(v, "reasoning"), &st);
+        if (llmg__bstring(&b->signature, a, llmg_json_getc(v, "signature"), &st))
+            b->flags |= LLMG_BLOCK_HAS_SIGNATURE;
+        known = thinking ? k_think : k_reason;
+    } else if ((llmg__is_str(t, "tool_use") || llmg__is_str(t, "server_tool_use")) &&
+               llmg__shape(v, k_tool, "SSSO")) {
+        b->type = llmg__is_str(t, "tool_use") ? LLMG_BLOCK_TOOL_USE : LLMG_BLOCK_SERVER_TOOL_USE;
+        llmg__bstring(&b->id, a, llmg_json_getc(v, "id"), &st);
+        llmg__bstring(&b->name, a, llmg_json_getc(v, "name"), &st);
+        b->flags |= LLMG_BLOCK_HAS_NAME | LLMG_BLOCK_ENDED;
+        if (st == LLMG_OK) st = llmg__bjson(&b->text, a, llmg_json_getc(v, "input"));
+        known = k_tool;
+    } else if (llmg__is_str(t, "server_tool_result") && llmg__shape(v, k_sres, "SSas") &&
+               llmg_json_getc(v, "content").i != LLMG__JSON_NOWHERE) {
+        b->type = LLMG_BLOCK_SERVER_TOOL_RESULT;
+        llmg__bstring(&b->id, a, llmg_json_getc(v, "tool_use_id"), &st);
+        if (llmg__bstring(&b->name, a, llmg_json_getc(v, "name"), &st)) b->flags |= LLMG_BLOCK_HAS_NAME;
+        if (st == LLMG_OK) st = llmg__bjson(&b->text, a, llmg_json_getc(v, "content"));
+        known = k_sres;
+    } else if (llmg__is_str(t, "tool_result") && llmg__shape(v, k_res, "SSa") &&
+               llmg_json_getc(v, "content").i != LLMG__JSON_NOWHERE) {
+        b->type = LLMG_BLOCK_TOOL_RESULT;
+        llmg__bstring(&b->id, a, llmg_json_getc(v, "tool_use_id"), &st);
+        if (st == LLMG_OK) st = llmg__bjson(&b->text, a, llmg_json_getc(v, "content"));
+        known = k_res;
+    } else if (llmg__is_str(t, "image") && llmg__shape(v, k_image, "SSS")) {
+        b->type = LLMG_BLOCK_IMAGE;
+        llmg__bstring(&b->text, a, llmg_json_getc(v, "data"), &st);
+        llmg__bstring(&b->media_type, a, llmg_json_getc(v, "media_type"), &st);
+        known = k_image;
+    } else if (llmg__is_str(t, "file") && llmg__shape(v, k_file, "SSSs")) {
+        b->type = LLMG_BLOCK_FILE;
+        llmg__bstring(&b->text, a, llmg_json_getc(v, "data"), &st);
+        llmg__bstring(&b->media_type, a, llmg_json_getc(v, "media_type"), &st);
+        if (llmg__bstring(&b->name, a, llmg_json_getc(v, "name"), &st)) b->flags |= LLMG_BLOCK_HAS_NAME;
+        known = k_file;
+    }
+    if (known) {
+        if (st == LLMG_OK) st = llmg__extra(&b->extra, a, v, known);
+    } else {
+        st = llmg__bjson(&b->text, a, v);      /* kept whole */
+    }
+    return st;
+}
+
+LLMG_API llmg_status llmg_message_from_json(llmg_message *m, llmg_json_val v, llmg_error *err)
+{
+    static const char *const known[] = {"id", "model", "usage", "role", "stop_reason", "provider",
+                                        "api", "content", "timestamp", "error_message", NULL};
+    static const char *const str_keys[] = {"id", "model", "stop_reason", "provider", "api",
+                                           "error_message"};
+    static const unsigned str_flags[] = {LLMG_MSG_HAS_ID, LLMG_MSG_HAS_MODEL,
+                                         LLMG_MSG_HAS_STOP_REASON, LLMG_MSG_HAS_PROVIDER,
+                                         LLMG_MSG_HAS_API, LLMG_MSG_HAS_ERROR_MESSAGE};
+    llmg_json_val content, role, usage, ts, b;
+    llmg_buf *str_bufs[6];
+    llmg_status st = LLMG_OK;
+    llmg_block *blk;
+    size_t i;
+    if (!m || !m->_a.free_fn) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("message: not initialized"), 0);
+    llmg_message_clear(m);
+    if (llmg_json_typeof(v) != LLMG_JSON_OBJECT)
+        return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("message: not a JSON object"),
+                          v.doc && v.i < v.doc->count ? v.doc->toks[v.i].start : 0);
+    content = llmg_json_getc(v, "content");
+    if (llmg_json_typeof(content) != LLMG_JSON_NONE && llmg_json_typeof(content) != LLMG_JSON_NULL &&
+        llmg_json_typeof(content) != LLMG_JSON_STRING && llmg_json_typeof(content) != LLMG_JSON_OBJECT &&
+        llmg_json_typeof(content) != LLMG_JSON_ARRAY)
+        return llmg__fail(err, LLMG_E_ARG,
+                          LLMG__MSG("message: content is not a string, a block or an array of blocks"),
+                          v.doc->toks[content.i].start);
+    str_bufs[0] = &m->id;
+    str_bufs[1] = &m->model;
+    str_bufs[2] = &m->stop_reason;
+    str_bufs[3] = &m->provider;
+    str_bufs[4] = &m->api;
+    str_bufs[5] = &m->error_message;
+    for (i = 0; i < 6; i++)
+        if (llmg__bstring(str_bufs[i], &m->_a, llmg_json_getc(v, str_keys[i]), &st)) m->flags |= str_flags[i];
+    role = llmg_json_getc(v, "role");
+    if (llmg_json_typeof(role) == LLMG_JSON_STRING) {
+        int r;
+        m->role = LLMG_ROLE_OTHER;
+        for (r = LLMG_ROLE_USER; r < LLMG_ROLE_OTHER; r++)
+            if (llmg_json_str_eq(role, llmg_str_c(llmg__role_names[r]))) m->role = (llmg_role)r;
+        if (m->role == LLMG_ROLE_OTHER) llmg__bstring(&m->role_name, &m->_a, role, &st);
+    }
+    ts = llmg_json_getc(v, "timestamp");
+    if (llmg_json_get_int64(ts, &m->timestamp) == LLMG_OK) m->flags |= LLMG_MSG_HAS_TIMESTAMP;
+    usage = llmg_json_getc(v, "usage");
+    if (llmg_json_typeof(usage) == LLMG_JSON_OBJECT) {
+        llmg_json_val raw = llmg_json_getc(usage, "raw");
+        m->flags |= LLMG_MSG_HAS_USAGE;
+        m->usage.input = llmg__count(llmg_json_getc(usage, "input"));
+        m->usage.cache_write = llmg__count(llmg_json_getc(usage, "cache_write"));
+        m->usage.cache_read = llmg__count(llmg_json_getc(usage, "cache_read"));
+        m->usage.output = llmg__count(llmg_json_getc(usage, "output"));
+        m->usage.total = m->usage.input + m->usage.cache_write + m->usage.cache_read + m->usage.output;
+        if (st == LLMG_OK && llmg_json_typeof(raw) == LLMG_JSON_OBJECT)
+            st = llmg__bjson(&m->usage.raw, &m->_a, raw);
+    }
+    if (llmg_json_typeof(content) == LLMG_JSON_STRING) {
+        m->flags |= LLMG_MSG_HAS_CONTENT | LLMG_MSG_CONTENT_STRING;
+        if (st == LLMG_OK) st = llmg__msg_push_block(m, LLMG_BLOCK_TEXT, &blk);
+        if (st == LLMG_OK) st = llmg_json_dup_str(content, &m->_a, &blk->text);
+    } else if (llmg_json_typeof(content) == LLMG_JSON_OBJECT) {
+        m->flags |= LLMG_MSG_HAS_CONTENT | LLMG_MSG_CONTENT_OBJECT;
+        if (st == LLMG_OK) st = llmg__msg_push_block(m, LLMG_BLOCK_OTHER, &blk);
+        if (st == LLMG_OK) st = llmg__block_from_json(blk, &m->_a, content);
+    } else if (llmg_json_typeof(content) == LLMG_JSON_ARRAY) {
+        m->flags |= LLMG_MSG_HAS_CONTENT;
+        for (i = 0; st == LLMG_OK && (b = llmg_json_at(content, i)).i != LLMG__JSON_NOWHERE; i++) {
+            st = llmg__msg_push_block(m, LLMG_BLOCK_OTHER, &blk);
+            if (st == LLMG_OK) st = llmg__block_from_json(blk, &m->_a, b);
+        }
+    }
+    if (st == LLMG_OK) st = llmg__extra(&m->extra, &m->_a, v, known);
+    if (st != LLMG_OK) {
+        llmg_message_clear(m);
+        return llmg__fail(err, st, LLMG__MSG("message: allocation failed"), 0);
+    }
+    return llmg__ok(err, LLMG_OK);
+}
+
 /* ================================================================ >>impl-stream
    Three parts: patches (the normalized events of one SSE event, queued by
    a mapper), the mappers (one per API family, all of the same shape:
@@ -5684,35 +5961,9 @@ static llmg_status llmg__sjson(llmg_stream *s, llmg_json_val v, int empty_for_nu
     return llmg__scratch_writer(s, r);
 }
 
-static int llmg__truthy(llmg_json_val v)
-{
-    llmg_json_type t = llmg_json_typeof(v);
-    return t != LLMG_JSON_NONE && t != LLMG_JSON_NULL && t != LLMG_JSON_FALSE;
-}
 
-static int llmg__is_str(llmg_json_val v, const char *lit)
-{
-    return llmg_json_typeof(v) == LLMG_JSON_STRING && llmg_json_str_eq(v, llmg_str_c(lit));
-}
 
-/* An integer count: integers as they are, floats truncated (Ruby's to_i),
-   anything else 0. */
-static int64_t llmg__count(llmg_json_val v)
-{
-    int64_t n = 0;
-    double d;
-    if (llmg_json_typeof(v) != LLMG_JSON_NUMBER) return 0;
-    if (llmg_json_get_int64(v, &n) == LLMG_OK) return n;
-    if (llmg_json_get_double(v, &d) == LLMG_OK && d > -9.2e18 && d < 9.2e18) return (int64_t)d;
-    return 0;
-}
 
-/* The first of a and b that is not null (Ruby's a || b on the dig). */
-static llmg_json_val llmg__first(llmg_json_val a, llmg_json_val b)
-{
-    llmg_json_type t = llmg_json_typeof(a);
-    return t != LLMG_JSON_NONE && t != LLMG_JSON_NULL ? a : b;
-}
 
 /* Seconds from the provider as Unix ms. */
 static int llmg__ts_ms(llmg_json_val v, int64_t *out)
@@ -5843,20 +6094,6 @@ static const char *llmg__stop_reason(llmg_provider p, llmg_str r, const char **e
     return "stop";
 }
 
-/* A parsed key written as a key. */
-static void llmg__write_key(llmg_json_writer *w, llmg_json_val k, const llmg_allocator *a)
-{
-    llmg_str ks;
-    llmg_buf tmp;
-    if (llmg_json_str_view(k, &ks)) {
-        llmg_json_write_key(w, ks);
-        return;
-    }
-    memset(&tmp, 0, sizeof tmp);
-    if (llmg_json_dup_str(k, a, &tmp) == LLMG_OK) llmg_json_write_key(w, llmg_bstr(&tmp));
-    else llmg__jw_fail(w, LLMG_E_NOMEM, LLMG__MSG("json writer: allocation failed"));
-    llmg_buf_free(&tmp, a);
-}
 
 /* ---------------------------------------------------------------- Anthropic Messages */
 

@@ -48,5 +48,6 @@ void suite_base(void);
 void suite_sse(void);
 void suite_json(void);
 void suite_errors(void);
+void suite_stream(void);
 
 #endif

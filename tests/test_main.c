@@ -132,6 +132,7 @@ int main(void)
     suite_sse();
     suite_json();
     suite_errors();
+    suite_stream();
     printf("%d passed, %d failed\n", n_passed, n_failed);
     return n_failed ? 1 : 0;
 }

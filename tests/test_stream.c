@@ -1,0 +1,443 @@
+/* The message model and the stream object: JSON round trips, the four
+   ways a stream ends, every split point, cancellation, limits, and
+   allocation failure. The provider mappings themselves are checked by the
+   conformance runs (recorded traffic) and tests/fixtures/streams. */
+#include "test.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+/* Renders every event of body (split at the given points, in pieces of
+   `chunk` bytes when chunk > 0) as lines, then a status line. */
+typedef struct render {
+    t_str out;
+    int   cancel_at;                 /* stop after this many events (0: never) */
+    int   seen;
+} render;
+
+static int render_event(void *user, const llmg_event *ev)
+{
+    render *r = (render *)user;
+    llmg_json_writer w;
+    llmg_json_writer_init(&w, NULL, NULL);
+    llmg_event_write_json(ev, &w);
+    t_str_add(&r->out, w.out.ptr, w.out.len);
+    t_str_addc(&r->out, "\n");
+    llmg_json_writer_free(&w);
+    r->seen++;
+    return r->cancel_at && r->seen >= r->cancel_at;
+}
+
+static int64_t clock_42(void *user)
+{
+    (void)user;
+    return 42;
+}
+
+static llmg_status run_split(llmg_provider p, const char *body, size_t split, size_t chunk,
+                             const llmg_allocator *a, render *r, llmg_stream *keep)
+{
+    llmg_stream s, *sp = keep ? keep : &s;
+    llmg_stream_opts o;
+    llmg_host host;
+    llmg_status st;
+    size_t len = strlen(body), at = 0;
+    memset(&o, 0, sizeof o);
+    memset(&host, 0, sizeof host);
+    host.unix_ms = clock_42;
+    o.provider = p;
+    o.host = &host;
+    if (a) o.allocator = *a;
+    st = llmg_stream_init(sp, &o, NULL);
+    while (st == LLMG_OK && at < len) {
+        size_t n = len - at;
+        if (split && at < split) n = split - at;
+        else if (chunk && chunk < n) n = chunk;
+        st = llmg_stream_push(sp, body + at, n, render_event, r, NULL);
+        at += n;
+        if (st == LLMG_NEED_MORE) st = LLMG_OK;
+    }
+    if (st == LLMG_OK) st = llmg_stream_end(sp, render_event, r, NULL);
+    if (!keep) llmg_stream_free(sp);
+    return st;
+}
+
+static const char anthropic_body[] =
+    "event: message_start\n"
+    "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"m\",\"role\":\"assistant\"}}\n\n"
+    "event: content_block_start\n"
+    "data: {\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}\n\n"
+    "event: content_block_delta\n"
+    "data: {\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hm\\u00e9\"}}\n\n"
+    "event: content_block_delta\n"
+    "data: {\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"SIG\"}}\n\n"
+    "event: content_block_stop\ndata: {\"index\":0}\n\n"
+    "event: content_block_start\n"
+    "data: {\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+    "event: content_block_delta\n"
+    "data: {\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi \\\"you\\\"\"}}\n\n"
+    "event: content_block_stop\ndata: {\"index\":1}\n\n"
+    "event: content_block_start\n"
+    "data: {\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"calc\",\"input\":{}}}\n\n"
+    "event: content_block_delta\n"
+    "data: {\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\":\"}}\n\n"
+    "event: content_block_delta\n"
+    "data: {\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"1.5}\"}}\n\n"
+    "event: content_block_stop\ndata: {\"index\":2}\n\n"
+    "event: message_delta\n"
+    "data: {\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},"
+    "\"usage\":{\"input_tokens\":3,\"cache_creation_input_tokens\":1,\"output_tokens\":2}}\n\n"
+    "event: message_stop\ndata: {}\n\n";
+
+/* ---------------------------------------------------------------- the message model */
+
+static void round_trip(const char *json_q)
+{
+    char *json = t_q(json_q);
+    llmg_json_doc in, out;
+    llmg_message m;
+    llmg_json_writer w;
+    llmg_error err;
+    llmg_json_doc_init(&in);
+    llmg_json_doc_init(&out);
+    CHECK(llmg_json_parse(&in, json, strlen(json), NULL, NULL) == LLMG_OK);
+    CHECK(llmg_message_init(&m, NULL, &err) == LLMG_OK);
+    CHECK(llmg_message_from_json(&m, llmg_json_root(&in), &err) == LLMG_OK);
+    llmg_json_writer_init(&w, NULL, NULL);
+    CHECK(llmg_message_write_json(&m, &w) == LLMG_OK);
+    CHECK(llmg_json_parse(&out, w.out.ptr, w.out.len, NULL, NULL) == LLMG_OK);
+    if (w.out.len != strlen(json) || memcmp(w.out.ptr, json, w.out.len) != 0) {
+        t_note("want %s", json);
+        t_note("got  %s", w.out.ptr);
+        CHECK(0 && "round trip");
+    }
+    llmg_json_writer_free(&w);
+    llmg_message_free(&m);
+    llmg_json_doc_free(&in);
+    llmg_json_doc_free(&out);
+    free(json);
+}
+
+static void test_message_round_trip(void)
+{
+    /* written in the writer's key order, so the bytes must come back */
+    round_trip("{'role':'user','content':'hello'}");
+    round_trip("{'role':'user','content':[{'type':'text','text':'a','cache_control':{'type':'ephemeral'}},"
+               "{'type':'image','data':'iVBO','media_type':'image/png'},"
+               "{'type':'file','data':'x,y','media_type':'text/csv','name':'d.csv'}]}");
+    round_trip("{'role':'developer','content':[{'type':'tool_result','tool_use_id':'t1',"
+               "'content':[{'type':'text','text':'r'},{'type':'image','data':'AA','media_type':'image/png'}]}]}");
+    round_trip("{'role':'user','content':{'type':'tool_result','tool_use_id':'t1','content':'ok'}}");
+    round_trip("{'id':'m1','model':'x','usage':{'input':1,'cache_write':2,'cache_read':3,'output':4,"
+               "'total':10,'raw':{'a':[1,2.5]}},'role':'assistant','stop_reason':'tool_use',"
+               "'provider':'anthropic','api':'messages','content':[{'type':'reasoning','reasoning':'r',"
+               "'signature':'s'},{'id':'t1','type':'tool_use','name':'f','input':{'q':'v','n':1.0}},"
+               "{'id':'s1','type':'server_tool_use','name':'bash','input':{}},"
+               "{'type':'server_tool_result','tool_use_id':'s1','content':[1,{'b':null}],"
+               "'name':'bash_code_execution_tool_result'}],'timestamp':0,'error_message':'e'}");
+    /* unknown blocks and keys, and known keys set to null, are kept */
+    round_trip("{'role':'user','content':[{'type':'document','source':{'x':1}},"
+               "{'type':'text','text':5}],'id':null,'details':{'trace_id':'t'}}");
+    round_trip("{'role':'critic','content':[]}");
+}
+
+static void test_message_from_json_shapes(void)
+{
+    const char *json = "{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"t\","
+                       "\"signature\":\"s\"},{\"type\":\"text\",\"text\":\" \\u00a0\\n\"},"
+                       "{\"type\":\"text\",\"text\":\"x\"}],\"usage\":{\"input\":3,\"cache_write\":4,"
+                       "\"cache_read\":5,\"output\":6,\"total\":999}}";
+    llmg_json_doc d;
+    llmg_message m;
+    llmg_json_writer w;
+    llmg_error err;
+    llmg_json_doc_init(&d);
+    CHECK(llmg_json_parse(&d, json, strlen(json), NULL, NULL) == LLMG_OK);
+    llmg_message_init(&m, NULL, NULL);
+    CHECK(llmg_message_from_json(&m, llmg_json_root(&d), &err) == LLMG_OK);
+    CHECK(m.role == LLMG_ROLE_ASSISTANT);
+    CHECK(m.content_count == 3);
+    CHECK(m.content[0].type == LLMG_BLOCK_REASONING);
+    CHECK((m.content[0].flags & LLMG_BLOCK_FROM_THINKING) != 0);
+    CHECK(llmg_str_eq(llmg_bstr(&m.content[0].text), llmg_str_c("t")));
+    CHECK(llmg_block_is_blank(&m.content[1]));          /* space, NBSP, newline */
+    CHECK(!llmg_block_is_blank(&m.content[2]));
+    CHECK(m.usage.total == 18);                          /* recomputed, as the gem does */
+    llmg_json_writer_init(&w, NULL, NULL);
+    llmg_message_write_json(&m, &w);
+    CHECK(strstr(w.out.ptr, "\"type\":\"reasoning\"") != NULL);
+    CHECK(strstr(w.out.ptr, "\\u00a0") == NULL && strstr(w.out.ptr, "\"x\"") != NULL);
+    CHECK(strstr(w.out.ptr, "\"total\":18") != NULL);
+    llmg_json_writer_free(&w);
+    /* not an object, content of the wrong type */
+    CHECK(llmg_json_parse(&d, "[1]", 3, NULL, NULL) == LLMG_OK);
+    CHECK(llmg_message_from_json(&m, llmg_json_root(&d), &err) == LLMG_E_ARG);
+    CHECK(err.offset == 0);
+    CHECK(llmg_json_parse(&d, "{\"role\":\"user\", \"content\":5}", 28, NULL, NULL) == LLMG_OK);
+    CHECK(llmg_message_from_json(&m, llmg_json_root(&d), &err) == LLMG_E_ARG);
+    CHECK(err.offset == 26);
+    CHECK(m.content_count == 0);
+    llmg_message_free(&m);
+    llmg_json_doc_free(&d);
+}
+
+/* ---------------------------------------------------------------- streams */
+
+static void test_stream_anthropic_events(void)
+{
+    render r;
+    llmg_stream s;
+    const llmg_message *m;
+    memset(&r, 0, sizeof r);
+    CHECK(run_split(LLMG_PROVIDER_ANTHROPIC_MESSAGES, anthropic_body, 0, 0, NULL, &r, &s) == LLMG_DONE);
+    m = llmg_stream_message(&s);
+    CHECK(llmg_stream_ended(&s));
+    CHECK(m->content_count == 3);
+    CHECK(llmg_str_eq(llmg_bstr(&m->content[0].text), llmg_str_c("hm\xc3\xa9")));
+    CHECK(llmg_str_eq(llmg_bstr(&m->content[0].signature), llmg_str_c("SIG")));
+    CHECK(llmg_str_eq(llmg_bstr(&m->content[1].text), llmg_str_c("Hi \"you\"")));
+    CHECK(llmg_str_eq(llmg_bstr(&m->content[2].text), llmg_str_c("{\"a\":1.5}")));
+    CHECK(m->usage.input == 3 && m->usage.cache_write == 1 && m->usage.total == 6);
+    CHECK(m->timestamp == 42);                          /* the host's clock */
+    CHECK(llmg_str_eq(llmg_bstr(&m->stop_reason), llmg_str_c("tool_use")));
+    CHECK(strstr(r.out.p, "{\"type\":\"reasoning_delta\",\"content_index\":0,\"delta\":\"\","
+                          "\"signature\":\"SIG\"}") != NULL);
+    CHECK(strstr(r.out.p, "\"input\":{\"a\":1.5}") != NULL);
+    CHECK(strstr(r.out.p, "\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null}") != NULL);
+    llmg_stream_free(&s);
+    t_str_free(&r.out);
+}
+
+static void test_stream_every_split(void)
+{
+    render whole, part;
+    size_t k, n = strlen(anthropic_body);
+    llmg_status st, st2;
+    memset(&whole, 0, sizeof whole);
+    st = run_split(LLMG_PROVIDER_ANTHROPIC_MESSAGES, anthropic_body, 0, 0, NULL, &whole, NULL);
+    CHECK(st == LLMG_DONE);
+    for (k = 1; k < n; k++) {
+        memset(&part, 0, sizeof part);
+        st2 = run_split(LLMG_PROVIDER_ANTHROPIC_MESSAGES, anthropic_body, k, 0, NULL, &part, NULL);
+        if (st2 != st || part.out.len != whole.out.len || memcmp(part.out.p, whole.out.p, whole.out.len)) {
+            CHECK(0 && "a split point changed the events");
+            t_str_free(&part.out);
+            break;
+        }
+        t_str_free(&part.out);
+    }
+    t_str_free(&whole.out);
+}
+
+static void test_stream_truncated(void)
+{
+    render r;
+    llmg_stream s;
+    size_t cut = (size_t)(strstr(anthropic_body, "1.5}") - anthropic_body);
+    char *body = (char *)malloc(cut + 1);
+    const llmg_message *m;
+    memcpy(body, anthropic_body, cut);
+    body[cut] = '\0';
+    memset(&r, 0, sizeof r);
+    CHECK(run_split(LLMG_PROVIDER_ANTHROPIC_MESSAGES, body, 0, 0, NULL, &r, &s) == LLMG_E_TRUNCATED);
+    m = llmg_stream_message(&s);
+    CHECK(!llmg_stream_ended(&s));
+    CHECK((m->flags & LLMG_MSG_FINAL) == 0);
+    CHECK(m->content_count == 3);
+    CHECK(llmg_str_eq(llmg_bstr(&m->content[2].text), llmg_str_c("{\"a\":")));
+    CHECK(strstr(r.out.p, "message_end") == NULL);
+    llmg_stream_free(&s);
+    t_str_free(&r.out);
+    free(body);
+}
+
+static void test_stream_error_event(void)
+{
+    const char *body =
+        "event: message_start\ndata: {\"message\":{\"id\":\"m\",\"model\":\"x\",\"role\":\"assistant\"}}\n\n"
+        "event: content_block_start\ndata: {\"content_block\":{\"type\":\"text\",\"text\":\"par\"}}\n\n"
+        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
+    render r;
+    llmg_stream s;
+    llmg_event ev;
+    llmg_error err;
+    const llmg_provider_error *pe;
+    memset(&r, 0, sizeof r);
+    CHECK(run_split(LLMG_PROVIDER_ANTHROPIC_MESSAGES, body, 0, 0, NULL, &r, &s) == LLMG_E_PROVIDER);
+    pe = llmg_stream_error(&s);
+    CHECK(pe && pe->kind == LLMG_ERROR_OVERLOADED);
+    CHECK(pe && llmg_str_eq(pe->message, llmg_str_c("Overloaded")));
+    CHECK(llmg_str_eq(llmg_bstr(&llmg_stream_message(&s)->content[0].text), llmg_str_c("par")));
+    /* sticky, with the provider error attached */
+    CHECK(llmg_stream_next(&s, &ev, &err) == LLMG_E_PROVIDER);
+    CHECK(err.provider == pe);
+    llmg_stream_free(&s);
+    t_str_free(&r.out);
+}
+
+static void test_stream_out_of_order(void)
+{
+    const char *body =
+        "event: response.created\ndata: {\"response\":{\"id\":\"r\",\"model\":\"x\",\"created_at\":1}}\n\n"
+        "event: response.output_text.delta\ndata: {\"delta\":\"x\"}\n\n";
+    render r;
+    llmg_stream s;
+    memset(&r, 0, sizeof r);
+    CHECK(run_split(LLMG_PROVIDER_OPENAI_RESPONSES, body, 0, 0, NULL, &r, &s) == LLMG_E_PROVIDER);
+    CHECK(llmg_stream_error(&s) && llmg_stream_error(&s)->kind == LLMG_ERROR_INVALID_RESPONSE);
+    CHECK(llmg_stream_message(&s)->timestamp == 1000);
+    llmg_stream_free(&s);
+    t_str_free(&r.out);
+}
+
+static void test_stream_chat_endings(void)
+{
+    const char *done_only =
+        "data: {\"id\":\"c\",\"model\":\"m\",\"created\":2,\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"hi\"}}]}\n\n"
+        "data: {\"id\":\"c\",\"choices\":[{\"delta\":{},\"finish_reason\":\"max_tokens\"}]}\n\n"
+        "data: [DONE]\n\n";
+    const char *azure_first =
+        "data: {\"choices\":[],\"prompt_filter_results\":[]}\n\n"
+        "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":\"content_filter\"}]}\n\n"
+        "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"prompt_tokens_details\":{\"cached_tokens\":2},\"completion_tokens\":1}}\n\n";
+    render r;
+    llmg_stream s;
+    const llmg_message *m;
+    memset(&r, 0, sizeof r);
+    CHECK(run_split(LLMG_PROVIDER_OPENAI_COMPLETIONS, done_only, 0, 0, NULL, &r, &s) == LLMG_DONE);
+    m = llmg_stream_message(&s);
+    CHECK(llmg_str_eq(llmg_bstr(&m->stop_reason), llmg_str_c("stop")));   /* unknown -> stop */
+    CHECK(m->timestamp == 2000 && m->usage.total == 0);
+    llmg_stream_free(&s);
+    t_str_free(&r.out);
+    memset(&r, 0, sizeof r);
+    CHECK(run_split(LLMG_PROVIDER_GROQ_COMPLETIONS, azure_first, 0, 0, NULL, &r, &s) == LLMG_DONE);
+    m = llmg_stream_message(&s);
+    CHECK(llmg_str_eq(llmg_bstr(&m->stop_reason), llmg_str_c("error")));
+    CHECK(llmg_str_eq(llmg_bstr(&m->error_message), llmg_str_c("content_filter")));
+    CHECK(m->usage.input == 3 && m->usage.cache_read == 2 && m->usage.output == 1);
+    CHECK(llmg_str_eq(llmg_bstr(&m->provider), llmg_str_c("groq")));
+    llmg_stream_free(&s);
+    t_str_free(&r.out);
+}
+
+static void test_stream_cancel_and_misuse(void)
+{
+    render r;
+    llmg_stream s;
+    llmg_stream_opts o;
+    llmg_error err;
+    llmg_event ev;
+    memset(&r, 0, sizeof r);
+    r.cancel_at = 3;
+    CHECK(run_split(LLMG_PROVIDER_ANTHROPIC_MESSAGES, anthropic_body, 0, 0, NULL, &r, &s) == LLMG_E_CANCELLED);
+    CHECK(r.seen == 3);
+    CHECK(llmg_stream_message(&s)->content_count == 1);  /* what arrived stays readable */
+    llmg_stream_free(&s);
+    t_str_free(&r.out);
+    /* no provider; feeding twice without next; feed after finish */
+    memset(&o, 0, sizeof o);
+    CHECK(llmg_stream_init(&s, &o, &err) == LLMG_E_ARG);
+    o.provider = LLMG_PROVIDER_OPENAI_CODEX;
+    CHECK(llmg_stream_init(&s, &o, &err) == LLMG_OK);
+    CHECK(llmg_stream_feed(&s, "data: x\n\n", 9, &err) == LLMG_OK);
+    CHECK(llmg_stream_feed(&s, "data: x\n\n", 9, &err) == LLMG_E_ARG);
+    CHECK(llmg_stream_next(&s, &ev, &err) == LLMG_NEED_MORE);   /* not JSON: ignored */
+    CHECK(llmg_stream_finish(&s, &err) == LLMG_OK);
+    CHECK(llmg_stream_feed(&s, "x", 1, &err) == LLMG_E_ARG);
+    CHECK(llmg_stream_next(&s, &ev, &err) == LLMG_E_TRUNCATED);
+    /* reset: a new response on the same object */
+    llmg_stream_reset(&s);
+    CHECK(llmg_stream_feed(&s, "event: response.created\ndata: {\"response\":{\"id\":\"r\"}}\n\n", 56, &err) == LLMG_OK);
+    CHECK(llmg_stream_next(&s, &ev, &err) == LLMG_OK && ev.type == LLMG_EVENT_MESSAGE_START);
+    llmg_stream_free(&s);
+}
+
+static void test_stream_limits(void)
+{
+    llmg_stream s;
+    llmg_stream_opts o;
+    llmg_error err;
+    llmg_status st;
+    llmg_event ev;
+    memset(&o, 0, sizeof o);
+    o.provider = LLMG_PROVIDER_ANTHROPIC_MESSAGES;
+    o.max_message_bytes = 20;
+    CHECK(llmg_stream_init(&s, &o, &err) == LLMG_OK);
+    llmg_stream_feed(&s, anthropic_body, strlen(anthropic_body), &err);
+    while ((st = llmg_stream_next(&s, &ev, &err)) == LLMG_OK) {}
+    CHECK(st == LLMG_E_LIMIT);
+    CHECK(err.offset > 0 && err.offset < strlen(anthropic_body));
+    CHECK(llmg_stream_message(&s)->content_count >= 1);
+    llmg_stream_free(&s);
+    o.max_message_bytes = 0;
+    o.max_blocks = 2;
+    CHECK(llmg_stream_init(&s, &o, &err) == LLMG_OK);
+    llmg_stream_feed(&s, anthropic_body, strlen(anthropic_body), &err);
+    while ((st = llmg_stream_next(&s, &ev, &err)) == LLMG_OK) {}
+    CHECK(st == LLMG_E_LIMIT);
+    CHECK(llmg_stream_message(&s)->content_count == 2);
+    llmg_stream_free(&s);
+}
+
+/* Every allocation the stream makes fails once, then from k on: each run
+   ends cleanly, frees everything, and a run that did not fail gives the
+   same events. */
+static void test_stream_alloc_failure(void)
+{
+    t_alloc ta;
+    llmg_allocator a = t_alloc_make(&ta);
+    render good, r;
+    size_t k, total;
+    int from;
+    llmg_status st;
+    memset(&good, 0, sizeof good);
+    CHECK(run_split(LLMG_PROVIDER_ANTHROPIC_MESSAGES, anthropic_body, 0, 7, &a, &good, NULL) == LLMG_DONE);
+    total = ta.calls;
+    CHECK(total > 5 && ta.live == 0);
+    for (from = 0; from <= 1; from++)
+        for (k = 1; k <= total + 1; k++) {
+            t_alloc_arm(&ta, k, from);
+            memset(&r, 0, sizeof r);
+            st = run_split(LLMG_PROVIDER_ANTHROPIC_MESSAGES, anthropic_body, 0, 7, &a, &r, NULL);
+            CHECK(st == LLMG_DONE || st == LLMG_E_NOMEM);
+            if (st == LLMG_DONE) CHECK(ta.failed == 0 && r.out.len == good.out.len);
+            if (ta.live != 0) {
+                CHECK(0 && "leak after an allocation failure");
+                break;
+            }
+            t_str_free(&r.out);
+        }
+    t_alloc_arm(&ta, 0, 0);
+    t_str_free(&good.out);
+}
+
+/* The whole stream path on a fixed buffer. */
+static void test_stream_fixed_buffer(void)
+{
+    static unsigned char mem[64 * 1024];
+    llmg_fixed f;
+    llmg_allocator a;
+    render r;
+    llmg_fixed_init(&f, mem, sizeof mem);
+    a = llmg_fixed_allocator(&f);
+    memset(&r, 0, sizeof r);
+    CHECK(run_split(LLMG_PROVIDER_ANTHROPIC_MESSAGES, anthropic_body, 0, 16, &a, &r, NULL) == LLMG_DONE);
+    CHECK(f.used == 0 && f.peak > 0 && f.peak < sizeof mem);
+    t_str_free(&r.out);
+}
+
+void suite_stream(void)
+{
+    RUN(test_message_round_trip);
+    RUN(test_message_from_json_shapes);
+    RUN(test_stream_anthropic_events);
+    RUN(test_stream_every_split);
+    RUN(test_stream_truncated);
+    RUN(test_stream_error_event);
+    RUN(test_stream_out_of_order);
+    RUN(test_stream_chat_endings);
+    RUN(test_stream_cancel_and_misuse);
+    RUN(test_stream_limits);
+    RUN(test_stream_alloc_failure);
+    RUN(test_stream_fixed_buffer);
+}
