@@ -869,10 +869,16 @@ typedef struct llmg_block {
     llmg_buf        extra;               /* other keys as one JSON object, or empty */
 } llmg_block;
 
+/* llmg_usage.flags: keys a usage object read from JSON did not have
+   (written back without them) */
+#define LLMG_USAGE_NO_TOTAL 0x1u
+#define LLMG_USAGE_NO_RAW   0x2u
+
 typedef struct llmg_usage {
     int64_t  input, cache_write, cache_read, output;
     int64_t  total;                      /* always input + cache_write + cache_read + output */
     llmg_buf raw;                        /* the provider's usage object, verbatim; empty -> {} */
+    unsigned flags;                      /* LLMG_USAGE_NO_* */
 } llmg_usage;
 
 /* llmg_message.flags: which optional fields are present */
@@ -5411,10 +5417,14 @@ LLMG_API llmg_status llmg_usage_write_json(const llmg_usage *u, llmg_json_writer
     llmg_json_write_int(w, u->cache_read);
     llmg_json_write_keyc(w, "output");
     llmg_json_write_int(w, u->output);
-    llmg_json_write_keyc(w, "total");
-    llmg_json_write_int(w, u->total);
-    llmg_json_write_keyc(w, "raw");
-    llmg__write_json_text(w, llmg_bstr(&u->raw), "{}");
+    if (!(u->flags & LLMG_USAGE_NO_TOTAL)) {
+        llmg_json_write_keyc(w, "total");
+        llmg_json_write_int(w, u->total);
+    }
+    if (!(u->flags & LLMG_USAGE_NO_RAW)) {
+        llmg_json_write_keyc(w, "raw");
+        llmg__write_json_text(w, llmg_bstr(&u->raw), "{}");
+    }
     llmg_json_write_obj_end(w);
     return llmg_json_writer_status(w, NULL);
 }
@@ -5730,6 +5740,8 @@ LLMG_API llmg_status llmg_message_from_json(llmg_message *m, llmg_json_val v, ll
         m->usage.total = m->usage.input + m->usage.cache_write + m->usage.cache_read + m->usage.output;
         if (st == LLMG_OK && llmg_json_typeof(raw) == LLMG_JSON_OBJECT)
             st = llmg__bjson(&m->usage.raw, &m->_a, raw);
+        if (llmg_json_getc(usage, "total").i == LLMG__JSON_NOWHERE) m->usage.flags |= LLMG_USAGE_NO_TOTAL;
+        if (raw.i == LLMG__JSON_NOWHERE) m->usage.flags |= LLMG_USAGE_NO_RAW;
     }
     if (llmg_json_typeof(content) == LLMG_JSON_STRING) {
         m->flags |= LLMG_MSG_HAS_CONTENT | LLMG_MSG_CONTENT_STRING;

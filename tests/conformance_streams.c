@@ -11,6 +11,10 @@
        conformance_streams --case KEY BODY EXPECTED EXIT
    where EXPECTED holds the replay lines and EXIT the exit status.
 
+   FILE arguments under handoff/ are transcripts of recorded/handoff: each
+   message must survive llmg_message_from_json + llmg_message_write_json.
+   So must every final message.
+
    With --emit DIR it also writes, per stream, DIR/N.sse (the body),
    DIR/N.args (the provider key) and DIR/N.out (the lines the library
    gave), for a script to check that `llmg replay` prints the same.
@@ -228,6 +232,59 @@ static void check_body(const char *label, llmg_provider provider, const char *bo
     run_free(&whole);
 }
 
+
+/* A message through llmg_message_from_json and llmg_message_write_json
+   must come back JSON-equal (the gem's to_h is lossless here). */
+static int round_trips(const char *label, llmg_json_val msg)
+{
+    llmg_message m;
+    llmg_json_writer w;
+    llmg_json_doc d;
+    int ok;
+    llmg_message_init(&m, NULL, NULL);
+    llmg_json_writer_init(&w, NULL, NULL);
+    llmg_json_doc_init(&d);
+    ok = llmg_message_from_json(&m, msg, NULL) == LLMG_OK && llmg_message_write_json(&m, &w) == LLMG_OK &&
+         llmg_json_parse(&d, w.out.ptr, w.out.len, NULL, NULL) == LLMG_OK &&
+         json_equal(msg, llmg_json_root(&d));
+    if (!ok) {
+        char *a = json_text(msg);
+        printf("FAIL %s: message round trip:\n  in  %.600s\n  out %.600s\n", label, a,
+               w.out.ptr ? w.out.ptr : "");
+        free(a);
+    }
+    llmg_json_doc_free(&d);
+    llmg_json_writer_free(&w);
+    llmg_message_free(&m);
+    return ok;
+}
+
+/* Every message of a handoff transcript (recorded/handoff). */
+static void check_transcript(const char *recorded_dir, const char *rel)
+{
+    char *path = path_join(recorded_dir, rel), *text;
+    size_t len, i;
+    llmg_json_doc d;
+    llmg_json_val root, msgs;
+    char label[512];
+    llmg_json_doc_init(&d);
+    text = read_file(path, &len);
+    if (!text || llmg_json_parse(&d, text, len, NULL, NULL) != LLMG_OK) {
+        printf("FAIL %s: cannot read it as JSON\n", path);
+        n_fail++;
+    } else {
+        root = llmg_json_root(&d);
+        msgs = llmg_json_typeof(root) == LLMG_JSON_ARRAY ? root : llmg_json_getc(root, "messages");
+        for (i = 0; i < llmg_json_size(msgs); i++) {
+            snprintf(label, sizeof label, "%s [%u]", rel, (unsigned)i);
+            record(label, round_trips(label, llmg_json_at(msgs, i)));
+        }
+    }
+    llmg_json_doc_free(&d);
+    free(text);
+    free(path);
+}
+
 static void check_file(const char *expected_dir, const char *recorded_dir, const char *rel,
                        const char *emit_dir)
 {
@@ -274,6 +331,8 @@ static void check_file(const char *expected_dir, const char *recorded_dir, const
         check_body(label, provider, body, blen, llmg_json_getc(entry, "events"),
                    llmg_json_getc(entry, "error"), emit_dir, key);
         free(body);
+        if (llmg_json_typeof(llmg_json_getc(entry, "final_message")) == LLMG_JSON_OBJECT)
+            record(label, round_trips(label, llmg_json_getc(entry, "final_message")));
     }
 done:
     llmg_json_doc_free(&edoc);
@@ -400,7 +459,10 @@ int main(int argc, char **argv)
         emit_dir = argv[4];
         i = 5;
     }
-    for (; i < argc; i++) check_file(argv[1], argv[2], argv[i], emit_dir);
+    for (; i < argc; i++) {
+        if (strncmp(argv[i], "handoff/", 8) == 0) check_transcript(argv[2], argv[i]);
+        else check_file(argv[1], argv[2], argv[i], emit_dir);
+    }
     printf("%d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }

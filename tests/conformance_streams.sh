@@ -19,6 +19,7 @@ tmp=build/conformance_streams
 rm -rf "$tmp"
 mkdir -p "$tmp"
 files=$(cd "$fixtures/expected" && find . -name '*.json' | sort)
+files="$files $(cd "$fixtures/recorded" && find handoff -name '*.json' | sort)"
 # shellcheck disable=SC2086  # the fixture names have no spaces
 "$BIN" "$fixtures/expected" "$fixtures/recorded" --emit "$tmp" $files >"$tmp/lib.log" 2>&1
 rc=$?
@@ -31,7 +32,7 @@ if [ -z "$line" ]; then
 fi
 pass=$(echo "$line" | cut -d' ' -f1)
 fail=$(echo "$line" | cut -d' ' -f3)
-echo "library: $line (75 responses expected: whole, and chunk sizes 1..64 each)"
+echo "library: $line (75 responses: events, then the same at chunk sizes 1..64; final messages and handoff transcripts: JSON round trip)"
 
 cli=0
 for args in "$tmp"/*.args; do
