@@ -20,7 +20,7 @@ HDR       = llm_gateway.h
 TEST_SRC  = tests/test_main.c tests/test_base.c tests/test_sse.c tests/test_json.c \
             tests/test_errors.c tests/test_stream.c
 TEST_HDR  = tests/test.h
-EXAMPLES  = build/llmg build/minimal
+EXAMPLES  = build/llmg build/minimal build/stream
 
 .PHONY: all test test-valgrind clean
 all: $(EXAMPLES)
@@ -32,6 +32,10 @@ build/llmg: examples/llmg.c $(HDR)
 build/minimal: examples/minimal.c $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS_O) -o $@ examples/minimal.c
+
+build/stream: examples/stream.c $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS_O) -o $@ examples/stream.c
 
 build/asan/llmg: examples/llmg.c $(HDR)
 	@mkdir -p build/asan

@@ -48,6 +48,10 @@
         >>error      error kinds, provider keys, the classifier of
                      provider errors (HTTP responses, stream events)
         >>sse        server-sent-events framing (WHATWG rules)
+        >>message    the normalized message, its blocks and usage, to and
+                     from the gem's JSON form
+        >>stream     response bytes -> normalized events and the message,
+                     for the five APIs (mappers + accumulator)
 
    COMPILE-TIME OPTIONS
         LLM_GATEWAY_IMPLEMENTATION  (one TU)     compile the implementation here
@@ -106,11 +110,16 @@
             JSON nesting            512       llmg_json_opts.max_depth
             JSON tokens             16 Mi     llmg_json_opts.max_tokens
             JSON writer nesting     512       llmg_json_writer_opts.max_depth
+            streamed message bytes  64 MiB    llmg_stream_opts.max_message_bytes
+            streamed blocks         65536     llmg_stream_opts.max_blocks
+            one event's JSON depth  512       llmg_stream_opts.max_json_depth
         Memory: the SSE framer holds at most one partial line and one event
         (line + event limits, plus the event name and id); a parsed JSON
         document holds sizeof(llmg_json_tok) (32 bytes on 64-bit hosts) per
         token; the incremental JSON validator holds max_depth / 8 bytes past
-        512 levels and nothing else.
+        512 levels and nothing else. A stream holds the framer, the tokens of
+        one event's data, a scratch buffer of about one event's size, and
+        the message (within max_message_bytes, plus about 200 bytes a block).
 
    NUMBERS
         Numbers are parsed and printed without strtod or printf, so nothing
