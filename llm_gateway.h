@@ -5389,29 +5389,36 @@ static void llmg__write_extra(llmg_json_writer *w, const llmg_buf *extra)
     llmg_json_doc_free(&doc);
 }
 
-/* A tool input or result content: its JSON text, or fallback when it is
-   blank or not JSON (objects_only: also when it is not an object). */
-static void llmg__write_parsed(llmg_json_writer *w, llmg_str text, int objects_only,
-                               const char *fallback)
+/* 1 when text is one JSON value (objects_only: one object), as the gem's
+   JSON.parse would read it; white space around it is allowed. */
+static int llmg__json_text_ok(llmg_str text, int objects_only, const llmg_allocator *a)
 {
     llmg_json_stream vs;
+    llmg_json_opts jo;
     size_t i = 0;
     int ok;
     while (i < text.len && (text.ptr[i] == ' ' || text.ptr[i] == '\t' || text.ptr[i] == '\n' ||
                             text.ptr[i] == '\r'))
         i++;
-    ok = i < text.len && (!objects_only || text.ptr[i] == '{');
-    if (ok) {
-        llmg_json_opts jo;
-        memset(&jo, 0, sizeof jo);
-        jo.allocator = w->_o.allocator;
-        ok = llmg_json_stream_init(&vs, &jo, NULL) == LLMG_OK &&
-             llmg_json_stream_feed(&vs, text.ptr, text.len, NULL) >= 0 &&
-             llmg_json_stream_finish(&vs, NULL) == LLMG_OK;
-        llmg_json_stream_free(&vs);
-    }
-    if (ok) llmg__write_json_text(w, text, fallback);
-    else llmg_json_write_raw(w, llmg_str_c(fallback));
+    if (i == text.len || (objects_only && text.ptr[i] != '{')) return 0;
+    memset(&jo, 0, sizeof jo);
+    jo.allocator = *a;
+    ok = llmg_json_stream_init(&vs, &jo, NULL) == LLMG_OK &&
+         llmg_json_stream_feed(&vs, text.ptr, text.len, NULL) >= 0 &&
+         llmg_json_stream_finish(&vs, NULL) == LLMG_OK;
+    llmg_json_stream_free(&vs);
+    return ok;
+}
+
+/* A tool input or result content: its JSON text, or fallback when it is
+   blank or not JSON (objects_only: also when it is not an object). */
+static void llmg__write_parsed(llmg_json_writer *w, llmg_str text, int objects_only,
+                               const char *fallback)
+{
+    if (llmg__json_text_ok(text, objects_only, &w->_o.allocator))
+        llmg__write_json_text(w, text, fallback);
+    else
+        llmg_json_write_raw(w, llmg_str_c(fallback));
 }
 
 LLMG_API llmg_status llmg_usage_write_json(const llmg_usage *u, llmg_json_writer *w)
@@ -6841,23 +6848,7 @@ static llmg_status llmg__mset(llmg_stream *s, llmg_buf *b, llmg_str v)
    a JSON object as {}. */
 static void llmg__finish_input(llmg_stream *s, llmg_block *b)
 {
-    llmg_json_stream vs;
-    llmg_json_opts jo;
-    llmg_str t = llmg_bstr(&b->text);
-    size_t i = 0;
-    int ok;
-    while (i < t.len && (t.ptr[i] == ' ' || t.ptr[i] == '\t' || t.ptr[i] == '\n' || t.ptr[i] == '\r'))
-        i++;
-    ok = i < t.len && t.ptr[i] == '{';
-    if (ok) {
-        memset(&jo, 0, sizeof jo);
-        jo.allocator = s->_a;
-        ok = llmg_json_stream_init(&vs, &jo, NULL) == LLMG_OK &&
-             llmg_json_stream_feed(&vs, t.ptr, t.len, NULL) >= 0 &&
-             llmg_json_stream_finish(&vs, NULL) == LLMG_OK;
-        llmg_json_stream_free(&vs);
-    }
-    if (!ok) b->flags |= LLMG_BLOCK_INPUT_INVALID;
+    if (!llmg__json_text_ok(llmg_bstr(&b->text), 1, &s->_a)) b->flags |= LLMG_BLOCK_INPUT_INVALID;
 }
 
 /* The final message: provider and api names, usage present. */
