@@ -49,6 +49,11 @@ build/asan/conformance_streams: tests/conformance_streams.c tests/conformance.h 
 	@mkdir -p build/asan
 	$(CC) $(CFLAGS_A) -o $@ tests/conformance_streams.c
 
+# not in `make test` yet: it checks `llmg request` (sh tests/conformance_requests.sh)
+build/asan/conformance_requests: tests/conformance_requests.c tests/conformance.h $(HDR)
+	@mkdir -p build/asan
+	$(CC) $(CFLAGS_A) -o $@ tests/conformance_requests.c
+
 build/asan/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(CFLAGS_A) -o $@ $(TEST_SRC)
