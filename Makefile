@@ -18,7 +18,7 @@ CFLAGS_P  = -std=c99 -O1 -g $(WARN)
 
 HDR       = llm_gateway.h
 TEST_SRC  = tests/test_main.c tests/test_base.c tests/test_sse.c tests/test_json.c \
-            tests/test_errors.c tests/test_stream.c
+            tests/test_pjson.c tests/test_errors.c tests/test_stream.c
 TEST_HDR  = tests/test.h
 EXAMPLES  = build/llmg build/minimal build/stream
 
@@ -87,7 +87,7 @@ bench: build/bench
 	build/bench
 
 FUZZ_SECONDS ?= 10
-FUZZ_TARGETS  = json sse errors stream
+FUZZ_TARGETS  = json pjson sse errors stream
 FUZZ_CFLAGS   = -g -O1 -fno-sanitize-recover=all -fsanitize=address,undefined
 build/fuzz/impl.o: fuzz/fuzz_impl.c $(HDR)
 	@mkdir -p build/fuzz

@@ -45,6 +45,8 @@
         >>base       llmg_status, llmg_error, llmg_str, llmg_allocator,
                      llmg_fixed (fixed-buffer allocator), llmg_host
         >>json       strict tokenizer, navigation, compact writer
+        >>pjson      partial-JSON reader: a value streamed in pieces (tool-call
+                     arguments), valid compact JSON of the part known so far
         >>error      error kinds, provider keys, the classifier of
                      provider errors (HTTP responses, stream events)
         >>sse        server-sent-events framing (WHATWG rules)
@@ -110,6 +112,8 @@
             JSON nesting            512       llmg_json_opts.max_depth
             JSON tokens             16 Mi     llmg_json_opts.max_tokens
             JSON writer nesting     512       llmg_json_writer_opts.max_depth
+            partial JSON nesting    512       llmg_pjson_opts.max_depth
+            partial JSON input      64 MiB    llmg_pjson_opts.max_bytes
             streamed message bytes  64 MiB    llmg_stream_opts.max_message_bytes
             streamed blocks         65536     llmg_stream_opts.max_blocks
             one event's JSON depth  512       llmg_stream_opts.max_json_depth
@@ -117,9 +121,13 @@
         (line + event limits, plus the event name and id); a parsed JSON
         document holds sizeof(llmg_json_tok) (32 bytes on 64-bit hosts) per
         token; the incremental JSON validator holds max_depth / 8 bytes past
-        512 levels and nothing else. A stream holds the framer, the tokens of
-        one event's data, a scratch buffer of about one event's size, and
-        the message (within max_message_bytes, plus about 200 bytes a block).
+        512 levels and nothing else; the partial-JSON reader holds the
+        compact input read so far plus the bytes it holds back (the longest
+        key and scalar), each in a buffer grown by doubling, and the
+        validator's nesting bits. A stream holds the framer, the tokens of
+        one event's data, a scratch buffer of about one event's size, a
+        partial-JSON reader for the open tool call, and the message (within
+        max_message_bytes, plus about 200 bytes a block).
 
    NUMBERS
         Numbers are parsed and printed without strtod or printf, so nothing
@@ -492,6 +500,115 @@ LLMG_API llmg_status llmg_json_write_raw(llmg_json_writer *w, llmg_str json);
    escaped again, integers kept (past int64 their lexeme is kept), floats
    in Float#to_s form; keys in source order, repeated keys kept. */
 LLMG_API llmg_status llmg_json_write_val(llmg_json_writer *w, llmg_json_val v);
+
+/* ================================================================ >>pjson
+   The partial-JSON reader: one JSON value (tool-call arguments, usually an
+   object) that arrives in pieces split at any byte, and at every moment the
+   part of it known so far as complete, valid, compact JSON.
+
+   Every byte goes through the strict tokenizer's own machine (>>json), so
+   what is accepted and rejected, and the offset of an error, are those of
+   llmg_json_parse on the same bytes. The view follows these rules:
+   - insignificant whitespace is dropped; strings keep their escapes and
+     numbers their lexeme, byte for byte;
+   - a number, true, false or null appears once complete: a literal at its
+     last letter, a number when a byte that cannot continue it arrives (so
+     {"a":12 reads {} and {"a":12, reads {"a":12}); a number at the top
+     level, which only whitespace or the end can follow, appears with
+     that whitespace or at llmg_pjson_finish;
+   - a string appears as soon as its opening quote arrived, up to its last
+     complete character, then closed: {"a":"he reads {"a":"he"}. Half an
+     escape or half a UTF-8 sequence is held back, and so is a \uD800 to
+     \uDBFF escape until its low surrogate escape is complete;
+   - an object member appears once its value does: a key without a value,
+     or with an unfinished number or literal, is left out, and so is the
+     comma before it ({"a":1,"b": and {"a":1,"b read {"a":1});
+   - an open array or object appears at once, closed: [ reads [] and
+     {"a":[1,{"b": reads {"a":[1,{}]};
+   - before any of that the view is empty (length 0): no input, only
+     whitespace, or a top-level number or literal not known complete.
+   Use, one reader per tool call:
+        llmg_pjson_init(&p, NULL, &err);
+        for each delta d of the arguments:
+            if (llmg_pjson_feed(&p, d.ptr, d.len, &err) < 0) break;
+            show(llmg_pjson_view(&p));      valid JSON, or length 0
+        at the end: llmg_pjson_finish(&p, &err), then llmg_pjson_free(&p).
+   Cost: each input byte is read once (the byte after a number twice) and
+   copied at most twice (held back, then committed); a view writes only
+   the closers after the committed bytes, one per open container. Over a
+   whole stream that is O(input + depth * views), whatever the chunking;
+   llmg_pjson_examined counts it.                                       */
+
+typedef struct llmg_pjson_opts {
+    size_t         max_depth;            /* nesting of arrays and objects; 0 -> 512 */
+    size_t         max_bytes;            /* input bytes accepted in total, trailing
+                                            whitespace included; 0 -> 64 MiB */
+    llmg_allocator allocator;            /* zero -> default allocator */
+} llmg_pjson_opts;
+
+/* Private fields; read the reader only through the functions below. */
+typedef struct llmg_pjson {
+    llmg_pjson_opts  _o;
+    llmg_error       _err;               /* sticky error */
+    llmg_json_stream _v;                 /* the strict machine every byte goes through */
+    llmg_buf         _out;               /* committed bytes; views add closers past len */
+    llmg_buf         _held;              /* held back: a comma, a key and its colon, an
+                                            unfinished number or literal, or an unfinished
+                                            escape or UTF-8 sequence inside a string */
+    uint64_t         _examined;          /* bytes read, copied and written */
+    int              _str;               /* a committed string value is open */
+    int              _complete;          /* a whole value is in _out */
+} llmg_pjson;
+
+/* The options as a reader uses them, defaults filled in. */
+LLMG_API llmg_pjson_opts llmg_pjson_opts_resolved(const llmg_pjson_opts *opts);
+/* Prepares p for one value. Allocates nothing: the buffers are made on
+   first use. They hold the compact input read so far plus max_depth + 2
+   bytes for the view's closers, and the held-back bytes (the longest key
+   and scalar), each grown by doubling; past 512 levels max_depth / 8 bytes
+   of nesting bits.
+   Returns LLMG_OK, or LLMG_E_ARG (p NULL, a zero allocator under
+   LLMG_NO_MALLOC, an allocator with alloc_fn but no free_fn). */
+LLMG_API llmg_status llmg_pjson_init(llmg_pjson *p, const llmg_pjson_opts *opts,
+                                     llmg_error *err);
+/* Starts a new value (errors, view and counter cleared), keeping the
+   buffers. A reader whose init failed stays failed. */
+LLMG_API void        llmg_pjson_reset(llmg_pjson *p);
+/* Releases the buffers p allocated; p itself is the caller's. */
+LLMG_API void        llmg_pjson_free(llmg_pjson *p);
+/* Reads the next len bytes of the value (any split is fine).
+   Returns LLMG_OK while the input is valid so far, complete or not;
+   LLMG_E_SYNTAX at the offset of the offending byte in the whole input
+   (a byte other than whitespace after a complete value too);
+   LLMG_E_LIMIT past max_depth (offset of the opening bracket) or
+   max_bytes (offset max_bytes, the bytes before it read); LLMG_E_NOMEM;
+   LLMG_E_ARG for NULL data with len > 0 (not sticky). Errors are sticky
+   and leave the view as it was before the byte that caused them.
+   Ownership: data is read during the call only. */
+LLMG_API llmg_status llmg_pjson_feed(llmg_pjson *p, const void *data, size_t len,
+                                     llmg_error *err);
+/* The input has ended: a number at the top level is complete now.
+   Returns LLMG_OK when a whole value was read; LLMG_E_SYNTAX at the end
+   offset when the input stops inside the value (the view stays); the
+   sticky error if there is one. Afterwards only whitespace may be fed.
+   Fed whole and finished, any input gets LLMG_OK exactly when
+   llmg_json_parse accepts it, and the same code and offset otherwise
+   (llmg_json_parse says LLMG_NEED_MORE where this says LLMG_E_SYNTAX). */
+LLMG_API llmg_status llmg_pjson_finish(llmg_pjson *p, llmg_error *err);
+/* The value known so far: valid compact JSON, or the empty string when
+   nothing is known yet. O(depth): it writes the closers of the open
+   string and containers after the committed bytes. The text is also
+   NUL-terminated.
+   Ownership: valid until the next call on p. */
+LLMG_API llmg_str    llmg_pjson_view(llmg_pjson *p);
+/* 1 once a whole value was read: the view is then final. A later error
+   (bytes after the value) does not change it. */
+LLMG_API int         llmg_pjson_complete(const llmg_pjson *p);
+/* The work done since init or reset: input bytes read (the byte that ends
+   a number counts twice: the tokenizer reads it again), bytes held back,
+   bytes committed, bytes moved when a buffer grew, and bytes written by
+   views (closers and the NUL). */
+LLMG_API uint64_t    llmg_pjson_examined(const llmg_pjson *p);
 
 /* ================================================================ >>error
    Provider errors: the error kinds, the provider keys, and a pure
@@ -1089,6 +1206,8 @@ typedef struct llmg_stream {
     llmg_sse_parser     _sse;
     llmg_json_doc       _doc;
     llmg_json_writer    _w;              /* compact JSON made by a mapper */
+    llmg_pjson          _pj;             /* the open tool call's arguments known so far */
+    int                 _pj_ok;          /* 0 once they stopped being valid JSON */
     llmg_buf            _data;           /* an event's data when lines were joined */
     llmg_buf            _scratch;        /* unescaped strings of the current event */
     llmg__patch        *_q;              /* normalized events of the current SSE event */
@@ -2656,10 +2775,15 @@ static llmg_status llmg__json_push(llmg_json_stream *s, unsigned obj, uint64_t a
     return LLMG_OK;
 }
 
+/* 1 when the open container at level d (0 outermost) is an object. */
+static unsigned llmg__json_level_is_obj(llmg_json_stream *s, size_t d)
+{
+    return ((unsigned)llmg__json_stack(s)[d / 8] >> (d % 8)) & 1u;
+}
+
 static unsigned llmg__json_top_is_obj(llmg_json_stream *s)
 {
-    size_t d = s->_depth - 1;
-    return ((unsigned)llmg__json_stack(s)[d / 8] >> (d % 8)) & 1u;
+    return llmg__json_level_is_obj(s, s->_depth - 1);
 }
 
 /* Records the start of a token when a document is attached. */
@@ -3754,6 +3878,338 @@ LLMG_API llmg_status llmg_json_write_val(llmg_json_writer *w, llmg_json_val v)
     }
     return st;
 }
+
+/* ================================================================ >>impl-pjson
+   The partial-JSON reader. Each byte runs through the tokenizer's machine
+   (llmg__json_run) first; the state the machine read it in then says where
+   the byte goes:
+   - whitespace outside strings: nowhere;
+   - the opening bracket of a container, the opening quote of a string
+     value, and a string value's bytes once they end a character: to _out,
+     after whatever _held holds (the member's comma, key and colon);
+   - what may still turn out not to be includable (a comma, a key and its
+     colon, an unfinished number or literal, an unfinished escape or UTF-8
+     sequence): to _held, moved to _out in one piece once it is;
+   - closing brackets: to _out (nothing is held then).
+   A run of bytes a string holds as they are skips the per-byte path.
+   Invariants: _out, then '"' when _str, then one closer per container the
+   machine has open, is valid JSON; _out only grows; inside a string value
+   _held holds at most one unfinished escape or UTF-8 sequence. Before the
+   machine sees a byte, both buffers have room for all that the byte can
+   add (and for the view's closers), so a refused allocation changes
+   nothing; a byte the machine rejects changes neither its depth nor the
+   buffers, so the view stays as it was.
+   Memory: _out holds the committed input plus max_depth + 2 bytes of
+   closers; _held the longest key and colon, the longest number or literal
+   and a comma; each buffer grows by doubling.                            */
+
+LLMG_API llmg_pjson_opts llmg_pjson_opts_resolved(const llmg_pjson_opts *in)
+{
+    llmg_pjson_opts o;
+    if (in) o = *in; else memset(&o, 0, sizeof o);
+    o.max_depth = LLMG__DEF(o.max_depth, (size_t)512);
+    o.max_bytes = LLMG__DEF(o.max_bytes, (size_t)64 * 1024 * 1024);
+    return o;
+}
+
+static llmg_status llmg__pjson_fail(llmg_pjson *p, llmg_status code, const char *msg,
+                                    uint64_t at)
+{
+    p->_err.code = code;
+    p->_err.msg = msg;
+    p->_err.offset = at;
+    p->_err.provider = NULL;
+    return code;
+}
+
+/* The machine, ready for a new value: the tokenizer's validator with no
+   document attached. Without a document there is no 32-bit token index
+   to protect, and max_bytes bounds the count, so max_tokens is lifted.
+   Its nesting stack past 512 levels is kept: a level's bit is written
+   when the level opens, before it is ever read. */
+static void llmg__pjson_machine(llmg_pjson *p)
+{
+    llmg_json_opts jo;
+    llmg_buf keep = p->_v._stack;
+    memset(&jo, 0, sizeof jo);
+    jo.max_depth = p->_o.max_depth;
+    jo.allocator = p->_o.allocator;
+    llmg__json_stream_setup(&p->_v, &jo);
+    p->_v._o.max_tokens = (size_t)-1;
+    p->_v._stack = keep;
+}
+
+/* Makes room for need more bytes in b; a move to a larger block counts
+   as work. */
+static llmg_status llmg__pjson_reserve(llmg_pjson *p, llmg_buf *b, size_t need)
+{
+    size_t cap = b->cap;
+    if (llmg__buf_reserve(b, &p->_o.allocator, need, (size_t)-1 - 1) != LLMG_OK)
+        return llmg__pjson_fail(p, LLMG_E_NOMEM, LLMG__MSG("pjson: out of memory"),
+                                p->_v._pos);
+    if (b->cap != cap) p->_examined += b->len;
+    return LLMG_OK;
+}
+
+/* Room for one step: to_held more bytes in _held; in _out, what _held
+   holds, to_out more bytes and the view's closers, of which a step adds at
+   most one (a container or a string value opens). */
+static llmg_status llmg__pjson_room(llmg_pjson *p, size_t to_held, size_t to_out)
+{
+    size_t need;
+    llmg_status st;
+    if (!llmg__size_add(p->_held.len, to_out, &need)
+        || !llmg__size_add(need, p->_v._depth, &need) || !llmg__size_add(need, 1, &need))
+        return llmg__pjson_fail(p, LLMG_E_NOMEM, LLMG__MSG("pjson: out of memory"),
+                                p->_v._pos);
+    if (to_held) {
+        st = llmg__pjson_reserve(p, &p->_held, to_held);
+        if (st != LLMG_OK) return st;
+    }
+    return llmg__pjson_reserve(p, &p->_out, need);
+}
+
+static void llmg__pjson_hold(llmg_pjson *p, const unsigned char *src, size_t n)
+{
+    llmg_buf *h = &p->_held;
+    LLMG_ASSERT(h->len + n < h->cap);
+    memcpy(h->ptr + h->len, src, n);
+    h->len += n;
+    p->_examined += n;
+}
+
+/* Moves what _held holds, then n bytes from src, to _out. */
+static void llmg__pjson_commit(llmg_pjson *p, const unsigned char *src, size_t n)
+{
+    llmg_buf *o = &p->_out, *h = &p->_held;
+    LLMG_ASSERT(o->len + h->len + n < o->cap);
+    if (h->len) memcpy(o->ptr + o->len, h->ptr, h->len);
+    if (n) memcpy(o->ptr + o->len + h->len, src, n);
+    o->len += h->len + n;
+    p->_examined += h->len + n;
+    h->len = 0;
+}
+
+/* 1 for the machine's states inside a number. */
+static int llmg__pjson_in_number(unsigned s)
+{
+    switch ((enum llmg__json_state)s) {
+    case LLMG__J_MINUS: case LLMG__J_ZERO: case LLMG__J_INT: case LLMG__J_DOT:
+    case LLMG__J_FRAC: case LLMG__J_E: case LLMG__J_ESIGN: case LLMG__J_EXP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The byte at `at`, accepted by the machine in state s outside strings,
+   numbers and literals: whitespace, punctuation, or a value's first byte. */
+static void llmg__pjson_punct(llmg_pjson *p, unsigned s, const unsigned char *at)
+{
+    unsigned c = *at;
+    if (llmg__json_ws(c)) return;
+    switch ((enum llmg__json_state)s) {
+    case LLMG__J_VALUE:
+    case LLMG__J_VALUE_OR_CLOSE:
+        if (c == '"') p->_str = 1;
+        if (c == '"' || c == '[' || c == '{' || c == ']') llmg__pjson_commit(p, at, 1);
+        else llmg__pjson_hold(p, at, 1);        /* a number or a literal begins */
+        break;
+    case LLMG__J_KEY:
+    case LLMG__J_KEY_OR_CLOSE:
+        if (c == '}') llmg__pjson_commit(p, at, 1);
+        else llmg__pjson_hold(p, at, 1);        /* a key's opening quote */
+        break;
+    case LLMG__J_COLON:
+        llmg__pjson_hold(p, at, 1);
+        break;
+    case LLMG__J_AFTER:
+        if (c == ',') llmg__pjson_hold(p, at, 1);
+        else llmg__pjson_commit(p, at, 1);      /* '}' or ']' */
+        break;
+    default:                                    /* LLMG__J_END takes whitespace only */
+        break;
+    }
+}
+
+/* One byte through the machine, then where it goes. */
+static llmg_status llmg__pjson_byte(llmg_pjson *p, const unsigned char *at)
+{
+    llmg_json_stream *v = &p->_v;
+    unsigned s = v->_state;
+    size_t depth = v->_depth;
+    int key = (v->_ret & LLMG__J_RET_KEY) != 0;  /* meaningful inside a string */
+    llmg_status st = llmg__pjson_room(p, 1, 1);
+    if (st != LLMG_OK) return st;
+    if (llmg__json_run(v, at, 1) != LLMG_OK) {
+        p->_err = v->_err;
+        return p->_err.code;
+    }
+    p->_examined++;
+    switch ((enum llmg__json_state)s) {
+    case LLMG__J_STR: case LLMG__J_ESC: case LLMG__J_HEX:
+    case LLMG__J_LOW_BS: case LLMG__J_LOW_U: case LLMG__J_UTF8:
+        if (key) {
+            llmg__pjson_hold(p, at, 1);
+        } else if (s == LLMG__J_STR && *at == '"') {
+            llmg__pjson_commit(p, at, 1);
+            p->_str = 0;
+        } else {
+            llmg__pjson_hold(p, at, 1);
+            if (v->_state == LLMG__J_STR) llmg__pjson_commit(p, NULL, 0);  /* a character ended */
+        }
+        break;
+    case LLMG__J_ZERO: case LLMG__J_INT: case LLMG__J_FRAC: case LLMG__J_EXP:
+        if (llmg__pjson_in_number(v->_state)) {
+            llmg__pjson_hold(p, at, 1);
+            break;
+        }
+        /* The byte ended the number, and the machine read it again after it. */
+        p->_examined++;
+        llmg__pjson_commit(p, NULL, 0);
+        llmg__pjson_punct(p, depth ? LLMG__J_AFTER : LLMG__J_END, at);
+        break;
+    case LLMG__J_MINUS: case LLMG__J_DOT: case LLMG__J_E: case LLMG__J_ESIGN:
+        llmg__pjson_hold(p, at, 1);
+        break;
+    case LLMG__J_LIT:
+        llmg__pjson_hold(p, at, 1);
+        if (v->_state != LLMG__J_LIT) llmg__pjson_commit(p, NULL, 0);
+        break;
+    default:
+        llmg__pjson_punct(p, s, at);
+        break;
+    }
+    p->_complete = v->_done;
+    return LLMG_OK;
+}
+
+/* n bytes a string holds as they are (llmg__json_plain_run), the machine
+   being in LLMG__J_STR. There they change nothing but the machine's offset
+   (see that case of llmg__json_run), so it is moved on without reading
+   them a second time. */
+static llmg_status llmg__pjson_plain(llmg_pjson *p, const unsigned char *at, size_t n)
+{
+    int key = (p->_v._ret & LLMG__J_RET_KEY) != 0;
+    llmg_status st = key ? llmg__pjson_room(p, n, 0) : llmg__pjson_room(p, 0, n);
+    if (st != LLMG_OK) return st;
+    p->_v._pos += n;
+    p->_examined += n;
+    if (key) llmg__pjson_hold(p, at, n);
+    else llmg__pjson_commit(p, at, n);
+    return LLMG_OK;
+}
+
+LLMG_API llmg_status llmg_pjson_init(llmg_pjson *p, const llmg_pjson_opts *opts,
+                                     llmg_error *err)
+{
+    llmg_status st;
+    if (!p) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("pjson: reader is NULL"), 0);
+    memset(p, 0, sizeof *p);
+    p->_o = llmg_pjson_opts_resolved(opts);
+    st = llmg__allocator_resolve(&p->_o.allocator, &p->_o.allocator, err);
+    if (st != LLMG_OK) {
+        memset(&p->_o.allocator, 0, sizeof p->_o.allocator);
+        llmg__pjson_fail(p, st, err ? err->msg : LLMG__MSG("allocator: invalid"), 0);
+        return st;
+    }
+    llmg__pjson_machine(p);
+    return llmg__ok(err, LLMG_OK);
+}
+
+LLMG_API void llmg_pjson_reset(llmg_pjson *p)
+{
+    if (!p->_o.allocator.alloc_fn) return;     /* init failed: nothing to reset to */
+    memset(&p->_err, 0, sizeof p->_err);
+    llmg__pjson_machine(p);
+    p->_out.len = 0;
+    p->_held.len = 0;
+    p->_examined = 0;
+    p->_str = 0;
+    p->_complete = 0;
+}
+
+LLMG_API void llmg_pjson_free(llmg_pjson *p)
+{
+    const llmg_allocator *a = &p->_o.allocator;
+    if (!a->free_fn) return;
+    llmg_buf_free(&p->_out, a);
+    llmg_buf_free(&p->_held, a);
+    llmg_json_stream_free(&p->_v);
+}
+
+LLMG_API llmg_status llmg_pjson_feed(llmg_pjson *p, const void *data, size_t len,
+                                     llmg_error *err)
+{
+    const unsigned char *in = (const unsigned char *)data;
+    uint64_t left;
+    size_t n, i = 0;
+    llmg_status st = LLMG_OK;
+    if (p->_err.code < 0) goto sticky;
+    if (!data && len)
+        return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("pjson: data is NULL"), p->_v._pos);
+    left = (uint64_t)p->_o.max_bytes - p->_v._pos;
+    n = (uint64_t)len < left ? len : (size_t)left;
+    while (i < n && st == LLMG_OK) {
+        size_t k = p->_v._state == LLMG__J_STR ? llmg__json_plain_run(in + i, n - i) : 0;
+        if (k) {
+            st = llmg__pjson_plain(p, in + i, k);
+        } else {
+            st = llmg__pjson_byte(p, in + i);
+            k = 1;
+        }
+        i += k;
+    }
+    if (st == LLMG_OK && n < len)
+        llmg__pjson_fail(p, LLMG_E_LIMIT, LLMG__MSG("pjson: input longer than opts.max_bytes"),
+                         p->_v._pos);
+    if (p->_err.code < 0) goto sticky;
+    return llmg__ok(err, LLMG_OK);
+sticky:
+    if (err) *err = p->_err;
+    return p->_err.code;
+}
+
+LLMG_API llmg_status llmg_pjson_finish(llmg_pjson *p, llmg_error *err)
+{
+    if (p->_err.code < 0 || llmg__pjson_room(p, 0, 0) != LLMG_OK) goto sticky;
+    if (llmg__json_end(&p->_v) != LLMG_OK) {
+        llmg__pjson_fail(p, LLMG_E_SYNTAX, LLMG__MSG("pjson: input ends inside the value"),
+                         p->_v._pos);
+        goto sticky;
+    }
+    llmg__pjson_commit(p, NULL, 0);              /* a number at the top level, if any */
+    p->_complete = 1;
+    return llmg__ok(err, LLMG_OK);
+sticky:
+    if (err) *err = p->_err;
+    return p->_err.code;
+}
+
+LLMG_API llmg_str llmg_pjson_view(llmg_pjson *p)
+{
+    llmg_buf *o = &p->_out;
+    size_t n = o->len, d = p->_v._depth;
+    llmg_str r;
+    r.ptr = "";
+    r.len = 0;
+    if (n == 0) return r;
+    LLMG_ASSERT(n + (size_t)p->_str + d < o->cap);
+    if (p->_str) o->ptr[n++] = '"';
+    while (d > 0) {
+        d--;
+        o->ptr[n++] = llmg__json_level_is_obj(&p->_v, d) ? '}' : ']';
+    }
+    o->ptr[n] = '\0';
+    p->_examined += n - o->len + 1;
+    r.ptr = o->ptr;
+    r.len = n;
+    return r;
+}
+
+LLMG_API int llmg_pjson_complete(const llmg_pjson *p) { return p->_complete; }
+
+LLMG_API uint64_t llmg_pjson_examined(const llmg_pjson *p) { return p->_examined; }
 
 /* ================================================================ >>impl-error
    Provider error classification, following the gem's errors.rb,
@@ -6970,6 +7426,23 @@ static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event 
                                       ? LLMG__MSG("stream: the message is over max_message_bytes")
                                       : LLMG__MSG("stream: allocation failed"), err);
         }
+        /* Tool arguments known so far: each delta read once. */
+        if (kind == LLMG__K_TOOL) {
+            if (phase == 0) {
+                llmg_pjson_reset(&s->_pj);
+                s->_pj_ok = 1;
+            }
+            if (s->_pj_ok && delta.len) {
+                st = llmg_pjson_feed(&s->_pj, delta.ptr, delta.len, NULL);
+                if (st == LLMG_E_NOMEM) {
+                    if (phase == 0) llmg__msg_pop_block(m);
+                    return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
+                }
+                if (st != LLMG_OK) s->_pj_ok = 0;    /* not JSON: the last view stays */
+                st = LLMG_OK;
+            }
+            ev->partial_input = llmg_pjson_view(&s->_pj);
+        }
         if (phase == 0) s->_active = idx;
         if (phase == 2) {
             s->_active = LLMG__NO_BLOCK;
@@ -7036,6 +7509,14 @@ LLMG_API llmg_status llmg_stream_init(llmg_stream *s, const llmg_stream_opts *op
     wo.replace_invalid_utf8 = 1;
     st = llmg_json_writer_init(&s->_w, &wo, err);
     if (st != LLMG_OK) return st;
+    {
+        llmg_pjson_opts po;
+        memset(&po, 0, sizeof po);
+        po.max_bytes = s->_o.max_message_bytes;
+        po.allocator = s->_a;
+        st = llmg_pjson_init(&s->_pj, &po, err);
+        if (st != LLMG_OK) return st;
+    }
     llmg_json_doc_init(&s->_doc);
     s->_m._a = s->_a;
     s->_active = LLMG__NO_BLOCK;
@@ -7046,6 +7527,7 @@ LLMG_API void llmg_stream_reset(llmg_stream *s)
 {
     if (!s) return;
     llmg_sse_reset(&s->_sse);
+    llmg_pjson_reset(&s->_pj);
     llmg_provider_error_free(&s->_perr);
     llmg_message_clear(&s->_m);
     memset(&s->_err, 0, sizeof s->_err);
@@ -7064,6 +7546,7 @@ LLMG_API void llmg_stream_free(llmg_stream *s)
     llmg_sse_free(&s->_sse);
     llmg_json_doc_free(&s->_doc);
     llmg_json_writer_free(&s->_w);
+    llmg_pjson_free(&s->_pj);
     llmg_provider_error_free(&s->_perr);
     llmg_message_free(&s->_m);
     llmg_buf_free(&s->_data, &s->_a);

@@ -22,6 +22,7 @@ static int on_event(void *user, const llmg_event *ev)
             abort();
     }
     llmg_event_write_json(ev, &o->w);
+    llmg_json_write_str(&o->w, ev->partial_input);
     llmg_message_write_json(m, &o->w);
     return 0;
 }

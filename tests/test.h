@@ -47,6 +47,7 @@ char *t_q(const char *s);
 void suite_base(void);
 void suite_sse(void);
 void suite_json(void);
+void suite_pjson(void);
 void suite_errors(void);
 void suite_stream(void);
 

@@ -131,6 +131,7 @@ int main(void)
     suite_base();
     suite_sse();
     suite_json();
+    suite_pjson();
     suite_errors();
     suite_stream();
     printf("%d passed, %d failed\n", n_passed, n_failed);

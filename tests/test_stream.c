@@ -10,6 +10,7 @@
    `chunk` bytes when chunk > 0) as lines, then a status line. */
 typedef struct render {
     t_str out;
+    t_str partial;                   /* partial_input of each tool event, one a line */
     int   cancel_at;                 /* stop after this many events (0: never) */
     int   seen;
 } render;
@@ -23,6 +24,10 @@ static int render_event(void *user, const llmg_event *ev)
     t_str_add(&r->out, w.out.ptr, w.out.len);
     t_str_addc(&r->out, "\n");
     llmg_json_writer_free(&w);
+    if (ev->type >= LLMG_EVENT_TOOL_START && ev->type <= LLMG_EVENT_TOOL_END) {
+        t_str_add(&r->partial, ev->partial_input.ptr, ev->partial_input.len);
+        t_str_addc(&r->partial, "\n");
+    }
     r->seen++;
     return r->cancel_at && r->seen >= r->cancel_at;
 }
@@ -203,8 +208,11 @@ static void test_stream_anthropic_events(void)
                           "\"signature\":\"SIG\"}") != NULL);
     CHECK(strstr(r.out.p, "\"input\":{\"a\":1.5}") != NULL);
     CHECK(strstr(r.out.p, "\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null}") != NULL);
+    /* the arguments known so far at tool_start, each tool_delta and tool_end */
+    CHECK(r.partial.p && strcmp(r.partial.p, "\n{}\n{\"a\":1.5}\n{\"a\":1.5}\n") == 0);
     llmg_stream_free(&s);
     t_str_free(&r.out);
+    t_str_free(&r.partial);
 }
 
 static void test_stream_every_split(void)
@@ -221,11 +229,14 @@ static void test_stream_every_split(void)
         if (st2 != st || part.out.len != whole.out.len || memcmp(part.out.p, whole.out.p, whole.out.len)) {
             CHECK(0 && "a split point changed the events");
             t_str_free(&part.out);
+            t_str_free(&part.partial);
             break;
         }
         t_str_free(&part.out);
+        t_str_free(&part.partial);
     }
     t_str_free(&whole.out);
+    t_str_free(&whole.partial);
 }
 
 static void test_stream_truncated(void)
@@ -247,6 +258,7 @@ static void test_stream_truncated(void)
     CHECK(strstr(r.out.p, "message_end") == NULL);
     llmg_stream_free(&s);
     t_str_free(&r.out);
+    t_str_free(&r.partial);
     free(body);
 }
 
@@ -272,6 +284,7 @@ static void test_stream_error_event(void)
     CHECK(err.provider == pe);
     llmg_stream_free(&s);
     t_str_free(&r.out);
+    t_str_free(&r.partial);
 }
 
 static void test_stream_out_of_order(void)
@@ -287,6 +300,7 @@ static void test_stream_out_of_order(void)
     CHECK(llmg_stream_message(&s)->timestamp == 1000);
     llmg_stream_free(&s);
     t_str_free(&r.out);
+    t_str_free(&r.partial);
 }
 
 static void test_stream_chat_endings(void)
@@ -309,6 +323,7 @@ static void test_stream_chat_endings(void)
     CHECK(m->timestamp == 2000 && m->usage.total == 0);
     llmg_stream_free(&s);
     t_str_free(&r.out);
+    t_str_free(&r.partial);
     memset(&r, 0, sizeof r);
     CHECK(run_split(LLMG_PROVIDER_GROQ_COMPLETIONS, azure_first, 0, 0, NULL, &r, &s) == LLMG_DONE);
     m = llmg_stream_message(&s);
@@ -318,6 +333,7 @@ static void test_stream_chat_endings(void)
     CHECK(llmg_str_eq(llmg_bstr(&m->provider), llmg_str_c("groq")));
     llmg_stream_free(&s);
     t_str_free(&r.out);
+    t_str_free(&r.partial);
 }
 
 static void test_stream_cancel_and_misuse(void)
@@ -334,6 +350,7 @@ static void test_stream_cancel_and_misuse(void)
     CHECK(llmg_stream_message(&s)->content_count == 1);  /* what arrived stays readable */
     llmg_stream_free(&s);
     t_str_free(&r.out);
+    t_str_free(&r.partial);
     /* no provider; feeding twice without next; feed after finish */
     memset(&o, 0, sizeof o);
     CHECK(llmg_stream_init(&s, &o, &err) == LLMG_E_ARG);
@@ -406,9 +423,11 @@ static void test_stream_alloc_failure(void)
                 break;
             }
             t_str_free(&r.out);
+            t_str_free(&r.partial);
         }
     t_alloc_arm(&ta, 0, 0);
     t_str_free(&good.out);
+    t_str_free(&good.partial);
 }
 
 /* The whole stream path on a fixed buffer. */
@@ -424,6 +443,7 @@ static void test_stream_fixed_buffer(void)
     CHECK(run_split(LLMG_PROVIDER_ANTHROPIC_MESSAGES, anthropic_body, 0, 16, &a, &r, NULL) == LLMG_DONE);
     CHECK(f.used == 0 && f.peak > 0 && f.peak < sizeof mem);
     t_str_free(&r.out);
+    t_str_free(&r.partial);
 }
 
 void suite_stream(void)

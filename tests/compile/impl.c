@@ -69,6 +69,19 @@ int main(void)
         llmg_provider_error_free(&pe);
         if (f.used != 0) return 12;
     }
+    {
+        llmg_pjson pj;
+        llmg_pjson_opts po;
+        llmg_str v;
+        memset(&po, 0, sizeof po);
+        po.allocator = o.allocator;
+        if (llmg_pjson_init(&pj, &po, &err) != LLMG_OK) return 13;
+        if (llmg_pjson_feed(&pj, "{\"a\":[1,\"x", 10, &err) != LLMG_OK) return 14;
+        v = llmg_pjson_view(&pj);
+        if (v.len != 13 || memcmp(v.ptr, "{\"a\":[1,\"x\"]}", 13) != 0) return 15;
+        llmg_pjson_free(&pj);
+        if (f.used != 0) return 16;
+    }
 #ifdef LLMG_NO_ERROR_STRINGS
     if (llmg_json_parse(&doc, "[", 1, &jo, &err) != LLMG_NEED_MORE || err.msg[0] != '\0') return 8;
 #else

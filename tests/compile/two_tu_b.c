@@ -14,5 +14,11 @@ int two_tu_b(void)
     if (llmg_json_get_int64(v, &n) != LLMG_OK || n != 7) return 2;
     llmg_json_doc_free(&doc);
     if (!llmg_error_is_context_overflow(llmg_str_c("prompt is too long"))) return 4;
+    {
+        llmg_pjson p;
+        if (llmg_pjson_init(&p, NULL, NULL) != LLMG_OK) return 5;
+        if (llmg_pjson_feed(&p, "[1,", 3, NULL) != LLMG_OK || llmg_pjson_view(&p).len != 3) return 6;
+        llmg_pjson_free(&p);
+    }
     return llmg_version() == LLMG_VERSION_NUM ? 0 : 3;
 }
