@@ -7566,14 +7566,15 @@ static llmg_status llmg__sticky(llmg_stream *s, llmg_error *err)
 
 LLMG_API llmg_status llmg_stream_feed(llmg_stream *s, const void *data, size_t len, llmg_error *err)
 {
+    llmg_error e;
     llmg_status st;
     if (!s) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("stream: s is required"), 0);
     if (s->_err.code < 0) return llmg__sticky(s, err);
     if (s->_state >= 2)
         return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("stream: feed after finish"), 0);
     if (s->_state == 1) return llmg__ok(err, LLMG_OK);          /* ended: the rest is not read */
-    st = llmg_sse_feed(&s->_sse, data, len, err);
-    if (st < 0 && st != LLMG_E_ARG) return llmg__sfail(s, st, err ? err->msg : "", err);
+    st = llmg_sse_feed(&s->_sse, data, len, &e);
+    if (err) *err = e;
     return st;
 }
 
@@ -7680,6 +7681,7 @@ static llmg_status llmg__map_event(llmg_stream *s, const llmg_sse_event *sev, ll
 LLMG_API llmg_status llmg_stream_next(llmg_stream *s, llmg_event *ev, llmg_error *err)
 {
     llmg_sse_event sev;
+    llmg_error e;
     llmg_status st;
     if (!s || !ev) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("stream: s and ev are required"), 0);
     for (;;) {
@@ -7697,12 +7699,15 @@ LLMG_API llmg_status llmg_stream_next(llmg_stream *s, llmg_event *ev, llmg_error
             }
             return llmg__ok(err, LLMG_DONE);
         }
-        st = llmg_sse_next(&s->_sse, &sev, err);
-        if (st == LLMG_NEED_MORE) return st;
+        st = llmg_sse_next(&s->_sse, &sev, &e);
+        if (st == LLMG_NEED_MORE) return llmg__ok(err, st);
         if (st == LLMG_DONE)
             return llmg__sfail(s, LLMG_E_TRUNCATED,
                                LLMG__MSG("stream: the body ended before the message ended"), err);
-        if (st != LLMG_OK) return llmg__sfail(s, st, err ? err->msg : "", err);
+        if (st != LLMG_OK) {
+            s->_ev_offset = e.offset;              /* the framer's offset, not the event's */
+            return llmg__sfail(s, st, e.msg, err);
+        }
         st = llmg__map_event(s, &sev, err);
         if (st != LLMG_OK) return st;
     }

@@ -185,29 +185,37 @@ static void write_lines(const char *path, const run *r)
     llmg_json_doc_free(&d);
 }
 
+/* Every chunk size from 1 to 64 must print the bytes of the whole run. */
+static int same_at_every_chunk(const char *label, llmg_provider provider, const char *body,
+                               size_t len, const run *whole)
+{
+    run part;
+    size_t chunk;
+    for (chunk = 1; chunk <= 64; chunk++) {
+        llmg_str a = llmg_json_writer_str(&whole->w), b;
+        int same;
+        replay(provider, body, len, chunk, &part);
+        b = llmg_json_writer_str(&part.w);
+        same = a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0 && part.st == whole->st;
+        run_free(&part);
+        if (!same) {
+            printf("FAIL %s: chunk size %u gives other events than the whole body\n", label,
+                   (unsigned)chunk);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Whole, then every chunk size from 1 to 64: the same bytes. */
 static void check_body(const char *label, llmg_provider provider, const char *body, size_t len,
                        llmg_json_val want, llmg_json_val want_error, const char *emit_dir,
                        const char *key)
 {
-    run whole, part;
-    size_t chunk;
-    int same = 1;
+    run whole;
     replay(provider, body, len, 0, &whole);
     record(label, compare_events(label, want, want_error, &whole));
-    for (chunk = 1; chunk <= 64 && same; chunk++) {
-        llmg_str a, b;
-        replay(provider, body, len, chunk, &part);
-        a = llmg_json_writer_str(&whole.w);
-        b = llmg_json_writer_str(&part.w);
-        if (a.len != b.len || memcmp(a.ptr, b.ptr, a.len) != 0 || part.st != whole.st) {
-            printf("FAIL %s: chunk size %u gives other events than the whole body\n", label,
-                   (unsigned)chunk);
-            same = 0;
-        }
-        run_free(&part);
-    }
-    record(label, same);
+    record(label, same_at_every_chunk(label, provider, body, len, &whole));
     if (emit_dir) {
         char name[64], *p;
         snprintf(name, sizeof name, "%d.sse", n_emit);
@@ -351,11 +359,11 @@ static void check_case(const char *key, const char *body_path, const char *want_
                        const char *exit_path)
 {
     llmg_provider provider = llmg_provider_from_name(llmg_str_c(key));
-    size_t blen, wlen, xlen, chunk;
+    size_t blen, wlen, xlen;
     char *body = read_file(body_path, &blen), *want = read_file(want_path, &wlen),
          *xs = read_file(exit_path, &xlen);
-    run whole, part;
-    int want_exit, got_exit, ok = 1, same = 1;
+    run whole;
+    int want_exit, got_exit, ok = 1;
     size_t at = 0, line = 0;
     llmg_json_doc got, w;
     llmg_json_val g;
@@ -420,19 +428,7 @@ static void check_case(const char *key, const char *body_path, const char *want_
         ok = 0;
     }
     record(body_path, ok);
-    for (chunk = 1; chunk <= 64 && same; chunk++) {
-        llmg_str a, b;
-        replay(provider, body, blen, chunk, &part);
-        a = llmg_json_writer_str(&whole.w);
-        b = llmg_json_writer_str(&part.w);
-        if (a.len != b.len || memcmp(a.ptr, b.ptr, a.len) != 0 || part.st != whole.st) {
-            printf("FAIL %s: chunk size %u gives other events than the whole body\n", body_path,
-                   (unsigned)chunk);
-            same = 0;
-        }
-        run_free(&part);
-    }
-    record(body_path, same);
+    record(body_path, same_at_every_chunk(body_path, provider, body, blen, &whole));
     llmg_json_doc_free(&got);
     llmg_json_doc_free(&w);
     run_free(&whole);
