@@ -1213,7 +1213,6 @@ typedef struct llmg_stream {
     llmg__patch        *_q;              /* normalized events of the current SSE event */
     size_t              _q_len, _q_cap, _q_head;
     llmg_message        _m;
-    llmg_usage          _ev_usage;       /* the usage an event shows */
     size_t              _active;         /* index of the open block, or (size_t)-1 */
     size_t              _bytes;          /* bytes accumulated in the message */
     uint64_t            _ev_offset;      /* stream offset of the current SSE event */
@@ -6639,7 +6638,7 @@ static llmg_status llmg__map_anthropic(llmg_stream *s, llmg_str name, llmg_json_
             st = llmg__q_block(s, LLMG_EVENT_TOOL_START, llmg__lit(""), &p);
             if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(cb, "id"), &p->id, NULL);
             if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(cb, "name"), &p->name, NULL);
-            if (st == LLMG_OK && ts.len > 8) p->tool_type = LLMG_BLOCK_SERVER_TOOL_USE;
+            if (st == LLMG_OK && ts.ptr[0] == 's') p->tool_type = LLMG_BLOCK_SERVER_TOOL_USE;  /* server_tool_use */
         }
     } else if (LLMG__IS("content_block_stop")) {
         if (kind != LLMG__K_NONE) st = llmg__q_block(s, LLMG__EV(kind, 2), llmg__lit(""), NULL);
@@ -6743,7 +6742,8 @@ static llmg_status llmg__chat_piece(llmg_stream *s, llmg__active *a, int kind, l
     return st;
 }
 
-static llmg_status llmg__chat_end(llmg_stream *s, llmg_json_val data, llmg_json_val usage)
+/* The final usage chunk: its usage (when it has one), then the end. */
+static llmg_status llmg__chat_end(llmg_stream *s, llmg_json_val usage)
 {
     llmg__patch *p;
     llmg_status st = llmg__q_message(s, LLMG_EVENT_MESSAGE_DELTA, NULL, &p);
@@ -6757,7 +6757,6 @@ static llmg_status llmg__chat_end(llmg_stream *s, llmg_json_val data, llmg_json_
         llmg__patch_usage(p, usage, in > 0 ? in : 0, cw, cr,
                           llmg__count(llmg_json_getc(usage, "completion_tokens")));
     }
-    (void)data;
     if (st == LLMG_OK) st = llmg__q_push(s, LLMG_EVENT_MESSAGE_END, &p);
     return st;
 }
@@ -6776,7 +6775,7 @@ static llmg_status llmg__map_chat(llmg_stream *s, llmg_str name, llmg_json_val d
         llmg_json_val usage = llmg_json_getc(data, "usage");
         int has_usage = llmg_json_typeof(usage) == LLMG_JSON_OBJECT;
         if (!has_usage && !s->_finish_seen) return LLMG_OK;   /* Azure's first chunk */
-        return llmg__chat_end(s, data, usage);
+        return llmg__chat_end(s, usage);
     }
     choice = llmg_json_at(choices, 0);
     delta = llmg_json_getc(choice, "delta");
