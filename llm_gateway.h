@@ -1278,6 +1278,165 @@ LLMG_API void llmg_stream_take_message(llmg_stream *s, llmg_message *out);
    "delta"} plus "usage" when given; message_end {"type","message"}). */
 LLMG_API llmg_status llmg_event_write_json(const llmg_event *ev, llmg_json_writer *w);
 
+/* ================================================================ >>request
+   The other direction: one normalized transcript in, the exact HTTP request
+   a provider expects out (method, URL, headers, JSON body), as the
+   llm_gateway gem's adapter.stream builds it. The library sends nothing:
+   hand the request to your HTTP client and the response to llmg_stream.
+
+        llmg_provider_config cfg = {0};
+        llmg_request_input in = {{0}};
+        llmg_request req;
+        cfg.provider = LLMG_PROVIDER_ANTHROPIC_MESSAGES;
+        cfg.api_key  = llmg_str_c(getenv("ANTHROPIC_API_KEY"));
+        in.messages  = llmg_str_c("\"Say hello\"");
+        in.options   = llmg_str_c("{\"model\":\"claude-sonnet-4-20250514\"}");
+        llmg_request_init(&req);
+        if (llmg_request_build(&req, &cfg, &in, NULL, &err) < 0)
+            fprintf(stderr, "%s\n", req.message.ptr);
+        ... POST req.body to req.url with req.headers ...
+        llmg_request_free(&req);
+
+   INPUT is JSON text, read as JSON values all the way: blocks and keys the
+   builders do not know pass through unchanged, and a transcript saved from
+   any provider (llmg_message_write_json of each answer, or the gem's
+   to_h) replays to any other.
+     messages  an array of messages {role, content, ...} (roles user,
+               assistant, developer, system; content a string, one block or
+               an array of blocks), or a string: one user message.
+     system    null, a string, or an array of system entries.
+     tools     null, or an array of tool definitions in Anthropic's shape
+               {name, description, input_schema, cache_control?}, and
+               provider-native server tools, passed through.
+     options   an object: "model" (the request's model; without it the
+               provider's default model, and no cross-provider
+               sanitizing), the managed options below, and the provider's
+               own options (its allowlist; anything else is an error that
+               lists the valid ones).
+   Managed options, mapped per provider as the gem does:
+     reasoning              none | low | medium | high | xhigh (Groq: none,
+                            default, low, medium, high). Anthropic: thinking
+                            budget 1024/5120/10240/20480; Chat:
+                            reasoning_effort; Responses and Codex:
+                            reasoning {effort, summary:"detailed"}; Groq:
+                            reasoning_effort + reasoning_format "parsed".
+     max_completion_tokens  default 20480: Anthropic max_tokens (always
+                            set, over a native max_tokens), Chat and Groq
+                            max_completion_tokens, Responses
+                            max_output_tokens, Codex none.
+     cache_key              Chat, Responses: prompt_cache_key; Codex: the
+                            session_id header; Anthropic, Groq: dropped.
+     cache_retention        short | long | none. Anthropic: cache_control
+                            {type:"ephemeral"} (+ ttl "1h" for long on
+                            api.anthropic.com) on the request, the last
+                            system block and the last tool; Chat and
+                            Responses: prompt_cache_retention in_memory/24h
+                            (a cache key alone means in_memory; none drops
+                            both); Codex and Groq: dropped.
+     response_format        Anthropic: output_config.format json_schema or
+                            text; Chat: passed through; Responses, Codex:
+                            text.format; Groq: {type} (default "text").
+   Groq also always gets temperature 0 unless the options set one.
+
+   CROSS-PROVIDER REPLAY (when options has a model): an assistant message
+   that says which provider, api and model wrote it is rewritten for the
+   target: its reasoning is kept only for the very same provider, api and
+   model (exact string: a dated model id is another model) and otherwise
+   becomes text (dropped when blank); server tool blocks are kept only for
+   the same provider and api, otherwise they become tool_use and a
+   tool_result (object content as compact JSON) moved to a user message
+   right after; Chat and Groq also rewrite tool call ids ("a|b" -> "a"
+   with characters outside [A-Za-z0-9_-] as "_", at most 40 characters;
+   OpenAI: any id cut to 40 characters).
+
+   OUTPUT: method "POST"; url = base + path; headers with lower-case names,
+   in the order they are sent: the library's (credentials included), then
+   cfg.headers (a name already set is replaced). Bases, which
+   cfg.base_url replaces (llama.cpp, vLLM, Ollama and any OpenAI-compatible
+   server: openai_completions with its base, e.g. http://localhost:8080/v1):
+        anthropic_messages   https://api.anthropic.com             /v1/messages
+        openai_completions   https://api.openai.com/v1             /chat/completions
+        openai_responses     https://api.openai.com/v1             /responses
+        openai_codex         https://chatgpt.com/backend-api/codex /responses
+        groq_completions     https://api.groq.com/openai/v1        /chat/completions
+   Credentials: Anthropic x-api-key, or with a key starting "sk-ant-oat"
+   (an OAuth access token) the Claude Code headers and identity system
+   block; the others authorization: Bearer <api_key>; Codex also
+   chatgpt-account-id. An empty api_key sends no credential header (local
+   servers). The body is compact JSON in Ruby's format, so embedded JSON
+   strings (tool-call arguments, converted tool results) are byte for byte
+   the gem's.
+
+   ERRORS: LLMG_E_ARG for an input or option the gem refuses; then
+   req->message holds the gem's words ("Unknown OpenAI Responses options:
+   foo. Valid options: background, ..."; "Invalid reasoning 'x'. Use
+   'none', 'low', 'medium', 'high', or 'xhigh'."). LLMG_E_SYNTAX or
+   LLMG_E_LIMIT for input that is not JSON (err->offset is the byte in
+   that input; req->message names it); LLMG_E_NOMEM. A failed build keeps
+   no request: url, headers and body are empty.
+
+   Choices where the gem fails or guesses (see also the gem's quirks the
+   builders keep, in the manual):
+   - a message that is not an object, messages that are neither an array
+     nor a string, tools that are not an array, and options that are not
+     an object are errors (the gem crashes on them);
+   - a repeated key in a JSON object: readers take the last, as the
+     parser does; writers keep both (the gem keeps one);
+   - Ruby's to_s of an object or array (Codex tool output given as an
+     object, text that is not a string) is written as Ruby 3.4 inspects
+     it: {key: "value"}, [:key, "value"].                                    */
+
+typedef struct llmg_provider_config {
+    llmg_provider      provider;
+    llmg_str           api_key;          /* API key or OAuth access token; empty: no credential */
+    llmg_str           account_id;       /* Codex: the ChatGPT account id; empty: not sent */
+    llmg_str           base_url;         /* empty: the provider's official base (table above) */
+    const llmg_header *headers;          /* extra headers, after the library's */
+    size_t             header_count;
+} llmg_provider_config;
+
+typedef struct llmg_request_input {
+    llmg_str messages;                   /* JSON: array of messages, or a string; required */
+    llmg_str system;                     /* JSON: null, string or array; empty: null */
+    llmg_str tools;                      /* JSON: null or array; empty: null */
+    llmg_str options;                    /* JSON: object; empty: {} */
+} llmg_request_input;
+
+typedef struct llmg_request_opts {
+    size_t         max_json_depth;       /* nesting of each input; 0 -> 512 */
+    size_t         max_body_bytes;       /* 0 -> 256 MiB */
+    llmg_allocator allocator;            /* zero -> default allocator */
+} llmg_request_opts;
+
+/* A built request. Zero it (or llmg_request_init) before its first build;
+   building again replaces what it held. Ownership: every view is owned by
+   req, valid until its next build or llmg_request_free. */
+typedef struct llmg_request {
+    llmg_str           method;           /* "POST" */
+    llmg_str           url;              /* NUL-terminated */
+    const llmg_header *headers;          /* lower-case names; values NUL-terminated */
+    size_t             header_count;
+    llmg_str           body;             /* the JSON body, NUL-terminated */
+    llmg_str           message;          /* after a failure: why, NUL-terminated; "" on success */
+    llmg_allocator     _a;
+    llmg_buf           _body, _text;
+    llmg_header       *_hdr;
+    size_t             _hcap;
+} llmg_request;
+
+LLMG_API llmg_request_opts llmg_request_opts_resolved(const llmg_request_opts *opts);
+LLMG_API void        llmg_request_init(llmg_request *req);
+/* Builds the request for cfg->provider from in. Returns LLMG_OK, or an
+   error with req->message saying why (see ERRORS above). */
+LLMG_API llmg_status llmg_request_build(llmg_request *req, const llmg_provider_config *cfg,
+                                        const llmg_request_input *in,
+                                        const llmg_request_opts *opts, llmg_error *err);
+LLMG_API void        llmg_request_free(llmg_request *req);
+/* The official base URL of a provider ("" for an unknown one). */
+LLMG_API const char *llmg_provider_base_url(llmg_provider p);
+/* The model a provider's request uses when the options name none. */
+LLMG_API const char *llmg_provider_default_model(llmg_provider p);
+
 #ifdef __cplusplus
 }
 #endif
@@ -4237,6 +4396,12 @@ static const char *const llmg__provider_names[] = {
     "groq_completions"
 };
 #define LLMG__PROVIDER_COUNT 6
+
+/* What each provider calls itself in a message: provider and api. */
+static const char *const llmg__provider_ident[][2] = {
+    {"", ""}, {"anthropic", "messages"}, {"openai", "completions"}, {"openai", "responses"},
+    {"openai", "responses"}, {"groq", "completions"}
+};
 
 LLMG_API llmg_provider llmg_provider_from_name(llmg_str name)
 {
@@ -7309,15 +7474,11 @@ static void llmg__finish_input(llmg_stream *s, llmg_block *b)
 /* The final message: provider and api names, usage present. */
 static llmg_status llmg__finish_message(llmg_stream *s)
 {
-    static const char *const names[][2] = {
-        {"", ""}, {"anthropic", "messages"}, {"openai", "completions"}, {"openai", "responses"},
-        {"openai", "responses"}, {"groq", "completions"}
-    };
+    const char *const *names = llmg__provider_ident[s->_o.provider];
     llmg_message *m = &s->_m;
-    llmg_status st = llmg__bset(&m->provider, &s->_a, names[s->_o.provider][0],
-                                strlen(names[s->_o.provider][0]));
+    llmg_status st = llmg__bset(&m->provider, &s->_a, names[0], strlen(names[0]));
     if (st == LLMG_OK)
-        st = llmg__bset(&m->api, &s->_a, names[s->_o.provider][1], strlen(names[s->_o.provider][1]));
+        st = llmg__bset(&m->api, &s->_a, names[1], strlen(names[1]));
     if (st != LLMG_OK) return st;
     if (!m->role) m->role = LLMG_ROLE_ASSISTANT;
     m->flags |= LLMG_MSG_HAS_PROVIDER | LLMG_MSG_HAS_API | LLMG_MSG_HAS_USAGE |
@@ -7801,6 +7962,2222 @@ LLMG_API llmg_status llmg_event_write_json(const llmg_event *ev, llmg_json_write
     }
     llmg_json_write_obj_end(w);
     return llmg_json_writer_status(w, NULL);
+}
+
+/* ================================================================ >>impl-request
+   The builders work on a small tree of JSON values (llmg__v) with the
+   semantics of the Ruby hashes the gem builds: a member set again keeps its
+   place, a new one goes last. Scalars of the caller's input stay tokens of
+   the parsed documents and are written back with llmg_json_write_val, so
+   nothing is copied that is not changed. Every node and string lives in one
+   arena (llmg__rq), freed at once when the build ends.
+   A node belongs to at most one container: linking a node that already has
+   a place links a copy, and a container is filled before it is linked
+   anywhere else. Nothing that came from the input is ever changed in
+   place: rewriting a message means a shallow copy of it (llmg__vcopy).
+   Allocation failures make helpers return NULL; every helper takes NULL
+   as "nothing", and the build checks rq->st once at the end.            */
+
+enum {
+    LLMG__V_NULL, LLMG__V_FALSE, LLMG__V_TRUE, LLMG__V_INT, LLMG__V_STR,
+    LLMG__V_ARR, LLMG__V_OBJ, LLMG__V_SRC          /* SRC: a scalar token of an input */
+};
+
+typedef struct llmg__v llmg__v;
+struct llmg__v {
+    unsigned char kind, linked;
+    llmg_str      key;                   /* the member's name, in an object */
+    llmg_str      s;                     /* STR */
+    int64_t       i;                     /* INT */
+    llmg_json_val src;                   /* SRC */
+    llmg__v      *head, *tail, *next;    /* ARR, OBJ: children; next: sibling */
+    size_t        n;
+};
+
+typedef struct llmg__rq_blk { struct llmg__rq_blk *next; size_t size; } llmg__rq_blk;
+typedef struct llmg__rq_doc { llmg_json_doc doc; struct llmg__rq_doc *next; } llmg__rq_doc;
+
+typedef struct llmg__rq {
+    llmg_allocator a;
+    llmg__rq_blk  *blk;
+    unsigned char *p;
+    size_t         left;
+    llmg__rq_doc  *docs;
+    llmg_request_opts o;
+    llmg_status    st;                   /* first failure; LLMG_OK while none */
+    const char    *smsg;                 /* its static message */
+    uint64_t       offset;
+    llmg_buf       msg;                  /* the gem's words */
+    llmg_provider  provider;
+    llmg_str       tprov, tapi;          /* the target's identity, for the sanitizer */
+} llmg__rq;
+
+#define LLMG__RQ_BLOCK 65536u
+#define LLMG__RQ_ALIGN(n) (((n) + 15u) & ~(size_t)15u)
+
+static void llmg__rq_nomem(llmg__rq *rq)
+{
+    if (rq->st == LLMG_OK) {
+        rq->st = LLMG_E_NOMEM;
+        rq->smsg = LLMG__MSG("request: allocation failed");
+    }
+}
+
+static void *llmg__rq_mem(llmg__rq *rq, size_t n)
+{
+    void *r;
+    if (rq->st != LLMG_OK) return NULL;
+    if (n > ((size_t)-1) / 4) { llmg__rq_nomem(rq); return NULL; }
+    n = LLMG__RQ_ALIGN(n);
+    if (n > rq->left) {
+        size_t head = LLMG__RQ_ALIGN(sizeof(llmg__rq_blk));
+        size_t size = n + head > LLMG__RQ_BLOCK ? n + head : LLMG__RQ_BLOCK;
+        llmg__rq_blk *b = (llmg__rq_blk *)llmg__alloc(&rq->a, size);
+        if (!b) { llmg__rq_nomem(rq); return NULL; }
+        b->next = rq->blk;
+        b->size = size;
+        rq->blk = b;
+        rq->p = (unsigned char *)b + head;
+        rq->left = size - head;
+    }
+    r = rq->p;
+    rq->p += n;
+    rq->left -= n;
+    return r;
+}
+
+static llmg_str llmg__rq_dup(llmg__rq *rq, const char *p, size_t n)
+{
+    llmg_str s;
+    char *d = (char *)llmg__rq_mem(rq, n + 1);
+    s.ptr = d ? d : "";
+    s.len = d ? n : 0;
+    if (d) {
+        if (n) memcpy(d, p, n);
+        d[n] = '\0';
+    }
+    return s;
+}
+
+/* Records the first failure; the message is built by llmg__rq_say. */
+static void llmg__rq_fail(llmg__rq *rq, llmg_status st, const char *smsg)
+{
+    if (rq->st != LLMG_OK) return;
+    rq->st = st;
+    rq->smsg = smsg;
+    llmg__buf_clear(&rq->msg);
+}
+
+static void llmg__rq_say(llmg__rq *rq, llmg_str s)
+{
+    if (llmg__buf_append(&rq->msg, &rq->a, s.ptr, s.len, (size_t)1 << 20) == LLMG_E_NOMEM)
+        rq->st = LLMG_E_NOMEM;
+}
+
+static void llmg__rq_sayc(llmg__rq *rq, const char *s) { llmg__rq_say(rq, llmg_str_c(s)); }
+
+/* ---------------------------------------------------------------- values */
+
+static llmg__v *llmg__vnew(llmg__rq *rq, int kind)
+{
+    llmg__v *v = (llmg__v *)llmg__rq_mem(rq, sizeof *v);
+    if (v) {
+        memset(v, 0, sizeof *v);
+        v->kind = (unsigned char)kind;
+    }
+    return v;
+}
+
+static llmg__v *llmg__vnull(llmg__rq *rq) { return llmg__vnew(rq, LLMG__V_NULL); }
+static llmg__v *llmg__vobj(llmg__rq *rq) { return llmg__vnew(rq, LLMG__V_OBJ); }
+static llmg__v *llmg__varr(llmg__rq *rq) { return llmg__vnew(rq, LLMG__V_ARR); }
+
+static llmg__v *llmg__vbool(llmg__rq *rq, int b)
+{
+    return llmg__vnew(rq, b ? LLMG__V_TRUE : LLMG__V_FALSE);
+}
+
+static llmg__v *llmg__vint(llmg__rq *rq, int64_t i)
+{
+    llmg__v *v = llmg__vnew(rq, LLMG__V_INT);
+    if (v) v->i = i;
+    return v;
+}
+
+/* A string viewing s, which must outlive the build (a literal, the arena,
+   or the caller's input). */
+static llmg__v *llmg__vstr(llmg__rq *rq, llmg_str s)
+{
+    llmg__v *v = llmg__vnew(rq, LLMG__V_STR);
+    if (v) v->s = s;
+    return v;
+}
+
+static llmg__v *llmg__vstrc(llmg__rq *rq, const char *s) { return llmg__vstr(rq, llmg_str_c(s)); }
+
+/* The JSON type of a value; NONE for NULL. */
+static llmg_json_type llmg__vtype(const llmg__v *v)
+{
+    if (!v) return LLMG_JSON_NONE;
+    switch (v->kind) {
+    case LLMG__V_NULL:  return LLMG_JSON_NULL;
+    case LLMG__V_FALSE: return LLMG_JSON_FALSE;
+    case LLMG__V_TRUE:  return LLMG_JSON_TRUE;
+    case LLMG__V_INT:   return LLMG_JSON_NUMBER;
+    case LLMG__V_STR:   return LLMG_JSON_STRING;
+    case LLMG__V_ARR:   return LLMG_JSON_ARRAY;
+    case LLMG__V_OBJ:   return LLMG_JSON_OBJECT;
+    default:            return llmg_json_typeof(v->src);
+    }
+}
+
+static int llmg__vis_obj(const llmg__v *v) { return v && v->kind == LLMG__V_OBJ; }
+static int llmg__vis_arr(const llmg__v *v) { return v && v->kind == LLMG__V_ARR; }
+static int llmg__vis_null(const llmg__v *v) { return llmg__vtype(v) == LLMG_JSON_NULL; }
+
+/* Ruby truthiness: anything but absent, null and false. */
+static int llmg__vtruthy(const llmg__v *v)
+{
+    llmg_json_type t = llmg__vtype(v);
+    return t != LLMG_JSON_NONE && t != LLMG_JSON_NULL && t != LLMG_JSON_FALSE;
+}
+
+/* A string's bytes, unescaped (into the arena when the input escaped
+   them): 1, or 0 for a value that is not a string. */
+static int llmg__vs(llmg__rq *rq, const llmg__v *v, llmg_str *out)
+{
+    size_t need = 0;
+    char *d;
+    out->ptr = "";
+    out->len = 0;
+    if (llmg__vtype(v) != LLMG_JSON_STRING) return 0;
+    if (v->kind == LLMG__V_STR) { *out = v->s; return 1; }
+    if (llmg_json_str_view(v->src, out)) return 1;
+    llmg_json_get_str(v->src, NULL, 0, &need);
+    d = (char *)llmg__rq_mem(rq, need + 1);
+    if (d && llmg_json_get_str(v->src, d, need + 1, &need) == LLMG_OK) {
+        out->ptr = d;
+        out->len = need;
+    }
+    return 1;
+}
+
+/* 1 when v is a string equal to lit. */
+static int llmg__vis(const llmg__v *v, const char *lit)
+{
+    llmg_str l = llmg_str_c(lit);
+    if (llmg__vtype(v) != LLMG_JSON_STRING) return 0;
+    if (v->kind == LLMG__V_STR) return llmg_str_eq(v->s, l);
+    return llmg_json_str_eq(v->src, l);
+}
+
+/* Ruby's blank? (see the manual): absent, null, false, a string of only
+   Unicode white space, an empty array or object. */
+static int llmg__vblank(llmg__rq *rq, const llmg__v *v)
+{
+    llmg_str s;
+    switch (llmg__vtype(v)) {
+    case LLMG_JSON_NONE: case LLMG_JSON_NULL: case LLMG_JSON_FALSE: return 1;
+    case LLMG_JSON_STRING: llmg__vs(rq, v, &s); return llmg__is_blank(s);
+    case LLMG_JSON_ARRAY: case LLMG_JSON_OBJECT: return v->n == 0;
+    default: return 0;
+    }
+}
+
+/* The member named key (the last one when a name repeats), or NULL. */
+static llmg__v *llmg__vget(const llmg__v *obj, const char *key)
+{
+    llmg_str k = llmg_str_c(key);
+    llmg__v *c, *found = NULL;
+    if (!llmg__vis_obj(obj)) return NULL;
+    for (c = obj->head; c; c = c->next)
+        if (llmg_str_eq(c->key, k)) found = c;
+    return found;
+}
+
+/* The type member's string, "" when it has none. */
+static llmg_str llmg__vtype_of(llmg__rq *rq, const llmg__v *block)
+{
+    llmg_str s;
+    llmg__vs(rq, llmg__vget(block, "type"), &s);
+    return s;
+}
+
+static int llmg__vtype_is(const llmg__v *block, const char *type)
+{
+    return llmg__vis(llmg__vget(block, "type"), type);
+}
+
+/* v itself when it has no place yet, else a copy of its node (sharing its
+   children) that can take one. */
+static llmg__v *llmg__vplace(llmg__rq *rq, llmg__v *v)
+{
+    llmg__v *c;
+    if (!v) return NULL;
+    if (!v->linked) return v;
+    c = (llmg__v *)llmg__rq_mem(rq, sizeof *c);
+    if (!c) return NULL;
+    *c = *v;
+    c->linked = 0;
+    c->next = NULL;
+    c->key.ptr = "";
+    c->key.len = 0;
+    return c;
+}
+
+static void llmg__vpush(llmg__rq *rq, llmg__v *arr, llmg__v *val)
+{
+    if (!arr || !val) return;
+    val = llmg__vplace(rq, val);
+    if (!val) return;
+    val->linked = 1;
+    if (arr->tail) arr->tail->next = val;
+    else arr->head = val;
+    arr->tail = val;
+    arr->n++;
+}
+
+/* obj[k] = val (NULL val: null): an existing member keeps its place.
+   Ownership: k must outlive the build (a literal, the arena, an input). */
+static void llmg__vsetk(llmg__rq *rq, llmg__v *obj, llmg_str k, llmg__v *val)
+{
+    llmg__v *c, *prev = NULL;
+    if (!obj) return;
+    if (!val) val = llmg__vnull(rq);
+    val = llmg__vplace(rq, val);
+    if (!val) return;
+    val->key = k;
+    val->linked = 1;
+    for (c = obj->head; c; prev = c, c = c->next) {
+        if (!llmg_str_eq(c->key, k)) continue;
+        val->next = c->next;
+        if (prev) prev->next = val;
+        else obj->head = val;
+        if (obj->tail == c) obj->tail = val;
+        return;
+    }
+    val->next = NULL;
+    if (obj->tail) obj->tail->next = val;
+    else obj->head = val;
+    obj->tail = val;
+    obj->n++;
+}
+
+static void llmg__vset(llmg__rq *rq, llmg__v *obj, const char *key, llmg__v *val)
+{
+    llmg__vsetk(rq, obj, llmg_str_c(key), val);
+}
+
+static void llmg__vsetc(llmg__rq *rq, llmg__v *obj, const char *key, const char *s)
+{
+    llmg__vset(rq, obj, key, llmg__vstrc(rq, s));
+}
+
+/* Removes every member named key; returns the last one removed, or NULL. */
+static llmg__v *llmg__vdel(llmg__v *obj, const char *key)
+{
+    llmg_str k = llmg_str_c(key);
+    llmg__v *c, *prev = NULL, *found = NULL;
+    if (!llmg__vis_obj(obj)) return NULL;
+    for (c = obj->head; c;) {
+        llmg__v *next = c->next;
+        if (llmg_str_eq(c->key, k)) {
+            if (prev) prev->next = next;
+            else obj->head = next;
+            if (obj->tail == c) obj->tail = prev;
+            obj->n--;
+            found = c;
+        } else {
+            prev = c;
+        }
+        c = next;
+    }
+    return found;
+}
+
+/* A new container with the same members (Ruby's dup and merge base). */
+static llmg__v *llmg__vcopy(llmg__rq *rq, const llmg__v *v)
+{
+    llmg__v *c, *out;
+    if (!v || (v->kind != LLMG__V_OBJ && v->kind != LLMG__V_ARR)) return NULL;
+    out = llmg__vnew(rq, v->kind);
+    for (c = v->head; c && out; c = c->next) {
+        if (v->kind == LLMG__V_ARR) {
+            llmg__vpush(rq, out, c);
+        } else {
+            llmg__v *d = llmg__vplace(rq, c);
+            if (!d) return NULL;
+            d->key = c->key;
+            d->linked = 1;
+            if (out->tail) out->tail->next = d;
+            else out->head = d;
+            out->tail = d;
+            out->n++;
+        }
+    }
+    return out;
+}
+
+/* A copy of obj with key set to val: Ruby's obj.merge(key => val). */
+static llmg__v *llmg__vmerge(llmg__rq *rq, const llmg__v *obj, const char *key, llmg__v *val)
+{
+    llmg__v *c = llmg__vcopy(rq, obj);
+    llmg__vset(rq, c, key, val);
+    return c;
+}
+
+/* The tree of a parsed value; scalars stay its tokens. Keys are unescaped. */
+static llmg__v *llmg__vload(llmg__rq *rq, llmg_json_val v)
+{
+    llmg_json_type t = llmg_json_typeof(v);
+    llmg_json_iter it;
+    llmg_json_val k, x;
+    llmg__v *c;
+    if (t != LLMG_JSON_OBJECT && t != LLMG_JSON_ARRAY) {
+        c = llmg__vnew(rq, LLMG__V_SRC);
+        if (c) c->src = v;
+        return c;
+    }
+    c = llmg__vnew(rq, t == LLMG_JSON_OBJECT ? LLMG__V_OBJ : LLMG__V_ARR);
+    it = llmg_json_iter_init(v);
+    while (c && llmg_json_iter_next(&it, &k, &x)) {
+        llmg__v *e = llmg__vload(rq, x);
+        if (!e) return NULL;
+        e->linked = 1;
+        if (t == LLMG_JSON_OBJECT) {
+            llmg__v kv;
+            memset(&kv, 0, sizeof kv);
+            kv.kind = LLMG__V_SRC;
+            kv.src = k;
+            llmg__vs(rq, &kv, &e->key);
+        }
+        if (c->tail) c->tail->next = e;
+        else c->head = e;
+        c->tail = e;
+        c->n++;
+    }
+    return c;
+}
+
+static void llmg__vwrite(llmg_json_writer *w, const llmg__v *v)
+{
+    const llmg__v *c;
+    if (!v) { llmg_json_write_null(w); return; }
+    switch (v->kind) {
+    case LLMG__V_NULL:  llmg_json_write_null(w); break;
+    case LLMG__V_FALSE: llmg_json_write_bool(w, 0); break;
+    case LLMG__V_TRUE:  llmg_json_write_bool(w, 1); break;
+    case LLMG__V_INT:   llmg_json_write_int(w, v->i); break;
+    case LLMG__V_STR:   llmg_json_write_str(w, v->s); break;
+    case LLMG__V_SRC:   llmg_json_write_val(w, v->src); break;
+    case LLMG__V_ARR:
+        llmg_json_write_arr_begin(w);
+        for (c = v->head; c; c = c->next) llmg__vwrite(w, c);
+        llmg_json_write_arr_end(w);
+        break;
+    default:
+        llmg_json_write_obj_begin(w);
+        for (c = v->head; c; c = c->next) {
+            llmg_json_write_key(w, c->key);
+            llmg__vwrite(w, c);
+        }
+        llmg_json_write_obj_end(w);
+        break;
+    }
+}
+
+/* A writer on the build's allocator and limits. */
+static int llmg__rq_writer(llmg__rq *rq, llmg_json_writer *w)
+{
+    llmg_json_writer_opts wo;
+    memset(&wo, 0, sizeof wo);
+    wo.max_depth = rq->o.max_json_depth + 8;   /* the builders nest inputs a few levels deeper */
+    wo.max_bytes = rq->o.max_body_bytes;
+    wo.allocator = rq->a;
+    if (llmg_json_writer_init(w, &wo, NULL) == LLMG_OK) return 1;
+    llmg__rq_nomem(rq);
+    return 0;
+}
+
+/* Ends a writer: its failure becomes the build's. */
+static void llmg__rq_writer_check(llmg__rq *rq, llmg_json_writer *w)
+{
+    llmg_error e;
+    if (llmg_json_writer_status(w, &e) >= 0) return;
+    if (e.code == LLMG_E_NOMEM) llmg__rq_nomem(rq);
+    else llmg__rq_fail(rq, e.code, e.msg);
+}
+
+/* The compact JSON of v as a string (Ruby's to_json). */
+static llmg__v *llmg__vjson(llmg__rq *rq, const llmg__v *v)
+{
+    llmg_json_writer w;
+    llmg__v *r = NULL;
+    if (rq->st != LLMG_OK || !llmg__rq_writer(rq, &w)) return NULL;
+    llmg__vwrite(&w, v);
+    llmg__rq_writer_check(rq, &w);
+    if (rq->st == LLMG_OK) {
+        llmg_str s = llmg_json_writer_str(&w);
+        r = llmg__vstr(rq, llmg__rq_dup(rq, s.ptr, s.len));
+    }
+    llmg_json_writer_free(&w);
+    return r;
+}
+
+/* Ruby's inspect of a value, appended to b: strings quoted with Ruby's
+   escapes, nil, numbers as Ruby prints them, [a, b], {key: value} (Ruby
+   3.4's Hash#inspect). as_symbol writes a string as a symbol (:key). */
+static void llmg__rb_inspect(llmg__rq *rq, llmg_buf *b, const llmg__v *v, int as_symbol);
+
+static void llmg__rb_put(llmg__rq *rq, llmg_buf *b, const char *p, size_t n)
+{
+    if (llmg__buf_append(b, &rq->a, p, n, (size_t)-1 / 4) != LLMG_OK) llmg__rq_nomem(rq);
+}
+
+/* 1 when s reads back as a bare symbol or key: [A-Za-z_][A-Za-z0-9_]*. */
+static int llmg__rb_simple_name(llmg_str s)
+{
+    size_t i;
+    if (!s.len || (s.ptr[0] >= '0' && s.ptr[0] <= '9')) return 0;
+    for (i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+static void llmg__rb_quote(llmg__rq *rq, llmg_buf *b, llmg_str s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t i;
+    llmg__rb_put(rq, b, "\"", 1);
+    for (i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        const char *e = NULL;
+        char u[6];
+        switch (c) {
+        case '"': e = "\\\""; break;
+        case '\\': e = "\\\\"; break;
+        case '\n': e = "\\n"; break;
+        case '\t': e = "\\t"; break;
+        case '\r': e = "\\r"; break;
+        case '\f': e = "\\f"; break;
+        case '\v': e = "\\v"; break;
+        case '\b': e = "\\b"; break;
+        case '\a': e = "\\a"; break;
+        case 0x1B: e = "\\e"; break;
+        case '#':
+            if (i + 1 < s.len && (s.ptr[i + 1] == '{' || s.ptr[i + 1] == '$' || s.ptr[i + 1] == '@'))
+                e = "\\#";
+            break;
+        default: break;
+        }
+        if (e) { llmg__rb_put(rq, b, e, strlen(e)); continue; }
+        if (c < 0x20 || c == 0x7F) {
+            u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+            u[4] = hex[c >> 4]; u[5] = hex[c & 15];
+            llmg__rb_put(rq, b, u, 6);
+            continue;
+        }
+        llmg__rb_put(rq, b, s.ptr + i, 1);
+    }
+    llmg__rb_put(rq, b, "\"", 1);
+}
+
+static void llmg__rb_inspect(llmg__rq *rq, llmg_buf *b, const llmg__v *v, int as_symbol)
+{
+    const llmg__v *c;
+    llmg_str s;
+    switch (llmg__vtype(v)) {
+    case LLMG_JSON_STRING:
+        llmg__vs(rq, v, &s);
+        if (as_symbol) {
+            llmg__rb_put(rq, b, ":", 1);
+            if (llmg__rb_simple_name(s)) llmg__rb_put(rq, b, s.ptr, s.len);
+            else llmg__rb_quote(rq, b, s);
+        } else {
+            llmg__rb_quote(rq, b, s);
+        }
+        break;
+    case LLMG_JSON_ARRAY:
+        llmg__rb_put(rq, b, "[", 1);
+        for (c = v->head; c; c = c->next) {
+            llmg__rb_inspect(rq, b, c, 0);
+            if (c->next) llmg__rb_put(rq, b, ", ", 2);
+        }
+        llmg__rb_put(rq, b, "]", 1);
+        break;
+    case LLMG_JSON_OBJECT:
+        llmg__rb_put(rq, b, "{", 1);
+        for (c = v->head; c; c = c->next) {
+            if (llmg__rb_simple_name(c->key)) llmg__rb_put(rq, b, c->key.ptr, c->key.len);
+            else llmg__rb_quote(rq, b, c->key);
+            llmg__rb_put(rq, b, ": ", 2);
+            llmg__rb_inspect(rq, b, c, 0);
+            if (c->next) llmg__rb_put(rq, b, ", ", 2);
+        }
+        llmg__rb_put(rq, b, "}", 1);
+        break;
+    case LLMG_JSON_NONE: case LLMG_JSON_NULL:
+        llmg__rb_put(rq, b, "nil", 3);
+        break;
+    default: {                                   /* numbers, true, false: their JSON */
+        llmg__v *j = llmg__vjson(rq, v);
+        if (j) llmg__rb_put(rq, b, j->s.ptr, j->s.len);
+        break;
+    }
+    }
+}
+
+/* Ruby's to_s, as string interpolation uses it: a string's bytes, "" for
+   nil, numbers and literals as printed, inspect for arrays and objects. */
+static llmg_str llmg__vtos(llmg__rq *rq, const llmg__v *v)
+{
+    llmg_str s;
+    llmg_buf b;
+    switch (llmg__vtype(v)) {
+    case LLMG_JSON_STRING: llmg__vs(rq, v, &s); return s;
+    case LLMG_JSON_NONE: case LLMG_JSON_NULL: return llmg_str_c("");
+    default: break;
+    }
+    memset(&b, 0, sizeof b);
+    llmg__rb_inspect(rq, &b, v, 0);
+    s = llmg__rq_dup(rq, b.ptr ? b.ptr : "", b.len);
+    llmg_buf_free(&b, &rq->a);
+    return s;
+}
+
+/* A string of up to four pieces joined. */
+static llmg__v *llmg__vcat(llmg__rq *rq, llmg_str a, llmg_str b, llmg_str c, llmg_str d)
+{
+    size_t n = a.len + b.len + c.len + d.len;
+    char *p = (char *)llmg__rq_mem(rq, n + 1);
+    llmg_str s;
+    if (!p) return NULL;
+    if (a.len) memcpy(p, a.ptr, a.len);
+    if (b.len) memcpy(p + a.len, b.ptr, b.len);
+    if (c.len) memcpy(p + a.len + b.len, c.ptr, c.len);
+    if (d.len) memcpy(p + a.len + b.len + c.len, d.ptr, d.len);
+    p[n] = '\0';
+    s.ptr = p;
+    s.len = n;
+    return llmg__vstr(rq, s);
+}
+
+/* "data:<media_type>;base64,<data>", each part as Ruby interpolates it. */
+static llmg__v *llmg__vdata_url(llmg__rq *rq, const llmg__v *media_type, llmg_str data)
+{
+    return llmg__vcat(rq, llmg_str_c("data:"), llmg__vtos(rq, media_type), llmg_str_c(";base64,"),
+                      data);
+}
+
+/* RFC 2045 base64 as Ruby's Base64.encode64 writes it: a line feed after
+   every 60 characters and at the end (nothing for empty input). */
+static llmg_str llmg__base64_mime(llmg__rq *rq, llmg_str in)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t groups = (in.len + 2) / 3, chars = groups * 4, lines = (chars + 59) / 60;
+    size_t i, o = 0, col = 0;
+    char *p = (char *)llmg__rq_mem(rq, chars + lines + 1);
+    llmg_str s;
+    s.ptr = "";
+    s.len = 0;
+    if (!p) return s;
+    for (i = 0; i < in.len; i += 3) {
+        unsigned long x = (unsigned long)(unsigned char)in.ptr[i] << 16;
+        size_t k, left = in.len - i;
+        char q[4];
+        if (left > 1) x |= (unsigned long)(unsigned char)in.ptr[i + 1] << 8;
+        if (left > 2) x |= (unsigned char)in.ptr[i + 2];
+        q[0] = tab[(x >> 18) & 63];
+        q[1] = tab[(x >> 12) & 63];
+        q[2] = left > 1 ? tab[(x >> 6) & 63] : '=';
+        q[3] = left > 2 ? tab[x & 63] : '=';
+        for (k = 0; k < 4; k++) {
+            p[o++] = q[k];
+            if (++col == 60) { p[o++] = '\n'; col = 0; }
+        }
+    }
+    if (col) p[o++] = '\n';
+    p[o] = '\0';
+    s.ptr = p;
+    s.len = o;
+    return s;
+}
+
+/* The first n characters (UTF-8) of s. */
+static llmg_str llmg__utf8_prefix(llmg_str s, size_t n)
+{
+    size_t i = 0, chars = 0;
+    while (i < s.len && chars < n) {
+        i++;
+        while (i < s.len && ((unsigned char)s.ptr[i] & 0xC0) == 0x80) i++;
+        chars++;
+    }
+    s.len = i;
+    return s;
+}
+
+/* ---------------------------------------------------------------- input */
+
+/* Parses one input text; NULL (and *absent 1) when it is empty. quiet:
+   text that is not JSON is NULL, not a failure. */
+static llmg__v *llmg__rq_parse(llmg__rq *rq, llmg_str text, const char *what, int *absent, int quiet)
+{
+    llmg__rq_doc *d;
+    llmg_json_opts jo;
+    llmg_error e;
+    llmg_status st;
+    *absent = text.len == 0;
+    if (*absent || rq->st != LLMG_OK) return NULL;
+    d = (llmg__rq_doc *)llmg__rq_mem(rq, sizeof *d);
+    if (!d) return NULL;
+    llmg_json_doc_init(&d->doc);
+    d->next = rq->docs;
+    rq->docs = d;
+    memset(&jo, 0, sizeof jo);
+    jo.max_depth = rq->o.max_json_depth;
+    jo.allocator = rq->a;
+    st = llmg_json_parse(&d->doc, text.ptr, text.len, &jo, &e);
+    if (st == LLMG_OK) return llmg__vload(rq, llmg_json_root(&d->doc));
+    if (st == LLMG_E_NOMEM) {
+        llmg__rq_nomem(rq);
+        return NULL;
+    }
+    if (quiet) return NULL;
+    if (st == LLMG_NEED_MORE) {
+        st = LLMG_E_SYNTAX;
+        e.msg = LLMG__MSG("json: unexpected end of input");
+    }
+    llmg__rq_fail(rq, st, e.msg);
+    rq->offset = e.offset;
+    llmg__rq_sayc(rq, what);
+    llmg__rq_sayc(rq, ": ");
+    llmg__rq_sayc(rq, e.msg);
+    return NULL;
+}
+
+/* An error in the gem's words: a, then Ruby's to_s of v (if any), then b. */
+static void llmg__rq_refuse(llmg__rq *rq, const char *smsg, const char *a, const llmg__v *v,
+                            const char *b)
+{
+    llmg_str s;
+    if (rq->st != LLMG_OK) return;
+    s = v ? llmg__vtos(rq, v) : llmg_str_c("");
+    llmg__rq_fail(rq, LLMG_E_ARG, smsg);
+    llmg__rq_sayc(rq, a);
+    llmg__rq_say(rq, s);
+    llmg__rq_sayc(rq, b);
+}
+
+/* ---------------------------------------------------------------- sanitizer
+   spec §5: assistant messages that name their provider, api and model are
+   rewritten for the target; tool results are moved out of assistant
+   messages; Chat and Groq rewrite tool call ids.                        */
+
+/* The text of a reasoning block replayed as text: thinking, else reasoning,
+   else the summary list's texts joined with "\n"; NULL when none. */
+static llmg__v *llmg__reasoning_text(llmg__rq *rq, const llmg__v *b)
+{
+    llmg__v *t = llmg__vget(b, "thinking"), *sum, *item;
+    llmg_buf j;
+    llmg__v *r;
+    int first = 1;
+    if (llmg__vtype(t) == LLMG_JSON_STRING) return t;
+    t = llmg__vget(b, "reasoning");
+    if (llmg__vtype(t) == LLMG_JSON_STRING) return t;
+    sum = llmg__vget(b, "summary");
+    if (!llmg__vis_arr(sum)) return NULL;
+    memset(&j, 0, sizeof j);
+    for (item = sum->head; item; item = item->next) {
+        llmg__v *x = item;
+        llmg_str s;
+        if (llmg__vis_obj(item)) {
+            x = llmg__vget(item, "text");
+            if (!llmg__vtruthy(x)) x = llmg__vget(item, "summary_text");
+            if (!llmg__vtruthy(x)) x = llmg__vget(item, "reasoning");
+            if (!llmg__vtruthy(x)) continue;
+        } else if (llmg__vtype(item) != LLMG_JSON_STRING) {
+            continue;
+        }
+        s = llmg__vtos(rq, x);
+        if (!first) llmg__rb_put(rq, &j, "\n", 1);
+        llmg__rb_put(rq, &j, s.ptr, s.len);
+        first = 0;
+    }
+    r = j.len ? llmg__vstr(rq, llmg__rq_dup(rq, j.ptr, j.len)) : NULL;
+    llmg_buf_free(&j, &rq->a);
+    return r;
+}
+
+static int llmg__same_str(llmg__rq *rq, const llmg__v *v, llmg_str want)
+{
+    llmg_str s;
+    return llmg__vs(rq, v, &s) && llmg_str_eq(s, want);
+}
+
+static llmg__v *llmg__sanitize_message(llmg__rq *rq, llmg__v *m, const llmg__v *tmodel)
+{
+    llmg__v *content = llmg__vget(m, "content"), *out, *b;
+    llmg__v *prov = llmg__vget(m, "provider"), *api = llmg__vget(m, "api"), *model = llmg__vget(m, "model");
+    llmg_str tm;
+    int same_pa, same_model;
+    if (!llmg__vis(llmg__vget(m, "role"), "assistant") || !llmg__vis_arr(content)) return m;
+    if (llmg__vblank(rq, prov) || llmg__vblank(rq, api) || llmg__vblank(rq, model)) return m;
+    same_pa = llmg__same_str(rq, prov, rq->tprov) && llmg__same_str(rq, api, rq->tapi);
+    same_model = same_pa && llmg__vs(rq, tmodel, &tm) && llmg__same_str(rq, model, tm);
+    out = llmg__varr(rq);
+    for (b = content->head; b && out; b = b->next) {
+        if (!llmg__vis_obj(b)) {
+            llmg__vpush(rq, out, b);
+        } else if (llmg__vtype_is(b, "server_tool_use")) {
+            llmg__v *in = llmg__vget(b, "input"), *outs = llmg__vget(in, "outputs"), *x = b;
+            if (!same_pa) {
+                x = llmg__vmerge(rq, b, "type", llmg__vstrc(rq, "tool_use"));
+            } else if (llmg__vis_obj(in) && llmg__vis_obj(outs)) {
+                llmg__v *vals = llmg__varr(rq), *o;
+                for (o = outs->head; o; o = o->next) llmg__vpush(rq, vals, o);
+                x = llmg__vmerge(rq, b, "input", llmg__vmerge(rq, in, "outputs", vals));
+            }
+            llmg__vpush(rq, out, x);
+        } else if (llmg__vtype_is(b, "server_tool_result")) {
+            llmg__v *x = b, *c;
+            if (!same_pa) {
+                x = llmg__vmerge(rq, b, "type", llmg__vstrc(rq, "tool_result"));
+                c = llmg__vget(x, "content");
+                if (llmg__vis_obj(c)) llmg__vset(rq, x, "content", llmg__vjson(rq, c));
+            }
+            llmg__vpush(rq, out, x);
+        } else if ((llmg__vtype_is(b, "thinking") || llmg__vtype_is(b, "reasoning")) && !same_model) {
+            llmg__v *t = llmg__reasoning_text(rq, b), *x;
+            if (!t || llmg__vblank(rq, t)) continue;
+            x = llmg__vobj(rq);
+            llmg__vsetc(rq, x, "type", "text");
+            llmg__vset(rq, x, "text", t);
+            llmg__vpush(rq, out, x);
+        } else {
+            llmg__vpush(rq, out, b);
+        }
+    }
+    return llmg__vmerge(rq, m, "content", out);
+}
+
+/* A Chat Completions tool call id for the target (spec §5.3). */
+static llmg__v *llmg__chat_tool_id(llmg__rq *rq, llmg__v *id)
+{
+    llmg_str s;
+    size_t i, n;
+    char *p;
+    if (!llmg__vs(rq, id, &s)) return id;
+    p = (char *)memchr(s.ptr, '|', s.len);
+    if (!p) {
+        if (!llmg_str_eq(rq->tprov, llmg_str_c("openai"))) return id;
+        return llmg__vstr(rq, llmg__utf8_prefix(s, 40));
+    }
+    s.len = (size_t)(p - s.ptr);
+    p = (char *)llmg__rq_mem(rq, 41);
+    if (!p) return NULL;
+    for (i = 0, n = 0; i < s.len && n < 40; n++) {
+        unsigned char c = (unsigned char)s.ptr[i++];
+        int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == '-';
+        while (i < s.len && ((unsigned char)s.ptr[i] & 0xC0) == 0x80) i++;   /* one character */
+        p[n] = keep ? (char)c : '_';
+    }
+    p[n] = '\0';
+    s.ptr = p;
+    s.len = n;
+    return llmg__vstr(rq, s);
+}
+
+static llmg__v *llmg__sanitize(llmg__rq *rq, llmg__v *msgs, const llmg__v *tmodel, int chat)
+{
+    llmg__v *out, *m;
+    if (!llmg__vis_arr(msgs)) return msgs;
+    out = llmg__varr(rq);
+    for (m = msgs->head; m && out; m = m->next) {
+        llmg__v *s = llmg__vis_obj(m) ? llmg__sanitize_message(rq, m, tmodel) : m;
+        llmg__v *content = llmg__vget(s, "content"), *keep, *moved, *b;
+        if (!llmg__vis(llmg__vget(s, "role"), "assistant") || !llmg__vis_arr(content)) {
+            llmg__vpush(rq, out, s);
+            continue;
+        }
+        keep = llmg__varr(rq);
+        moved = llmg__varr(rq);
+        for (b = content->head; b; b = b->next)
+            llmg__vpush(rq, llmg__vis_obj(b) && llmg__vtype_is(b, "tool_result") ? moved : keep, b);
+        if (!moved || !moved->n) {
+            llmg__vpush(rq, out, s);
+            continue;
+        }
+        if (keep && keep->n) llmg__vpush(rq, out, llmg__vmerge(rq, s, "content", keep));
+        s = llmg__vobj(rq);
+        llmg__vsetc(rq, s, "role", "user");
+        llmg__vset(rq, s, "content", moved);
+        llmg__vpush(rq, out, s);
+    }
+    if (!chat || !out) return out;
+    msgs = out;
+    out = llmg__varr(rq);
+    for (m = msgs->head; m && out; m = m->next) {
+        llmg__v *content = llmg__vget(m, "content"), *nc, *b;
+        if (!llmg__vis_arr(content)) {
+            llmg__vpush(rq, out, m);
+            continue;
+        }
+        nc = llmg__varr(rq);
+        for (b = content->head; b; b = b->next) {
+            if (llmg__vtype_is(b, "tool_use") || llmg__vtype_is(b, "function"))
+                llmg__vpush(rq, nc, llmg__vmerge(rq, b, "id", llmg__chat_tool_id(rq, llmg__vget(b, "id"))));
+            else if (llmg__vtype_is(b, "tool_result"))
+                llmg__vpush(rq, nc, llmg__vmerge(rq, b, "tool_use_id",
+                                                llmg__chat_tool_id(rq, llmg__vget(b, "tool_use_id"))));
+            else
+                llmg__vpush(rq, nc, b);
+        }
+        llmg__vpush(rq, out, llmg__vmerge(rq, m, "content", nc));
+    }
+    return out;
+}
+
+/* ---------------------------------------------------------------- block mappers
+   One per wire shape, each c -> the provider's block (spec §3): a content
+   item that is not an object is the text block {type:"text", text:c}.   */
+
+/* {type:"text", text:c} for a content item that is not an object. */
+static llmg__v *llmg__as_block(llmg__rq *rq, llmg__v *c)
+{
+    llmg__v *b;
+    if (llmg__vis_obj(c)) return c;
+    b = llmg__vobj(rq);
+    llmg__vsetc(rq, b, "type", "text");
+    llmg__vset(rq, b, "text", c);
+    return b;
+}
+
+/* An array of content items mapped by fn, each object item of items (a
+   tool result's content list); anything else as it is. */
+static llmg__v *llmg__map_items(llmg__rq *rq, llmg__v *items,
+                                llmg__v *(*fn)(llmg__rq *, llmg__v *))
+{
+    llmg__v *out, *c;
+    if (!llmg__vis_arr(items)) return items;
+    out = llmg__varr(rq);
+    for (c = items->head; c; c = c->next) llmg__vpush(rq, out, llmg__vis_obj(c) ? fn(rq, c) : c);
+    return out;
+}
+
+/* The content of a message as a list mapped by fn: a list item by item,
+   anything else (a string, one block, null) as a one-item list. */
+static llmg__v *llmg__map_content(llmg__rq *rq, llmg__v *content,
+                                  llmg__v *(*fn)(llmg__rq *, llmg__v *))
+{
+    llmg__v *out = llmg__varr(rq), *c;
+    if (!llmg__vis_arr(content)) {
+        llmg__vpush(rq, out, fn(rq, content));
+        return out;
+    }
+    for (c = content->head; c; c = c->next) llmg__vpush(rq, out, fn(rq, c));
+    return out;
+}
+
+/* {type, <src key>: <value of key>, ...}: a fresh object from a list of
+   "key" / "key=source" names read from b; NULL-terminated. */
+static llmg__v *llmg__pick(llmg__rq *rq, const char *type, const llmg__v *b, const char *const *keys)
+{
+    llmg__v *o = llmg__vobj(rq);
+    if (type) llmg__vsetc(rq, o, "type", type);
+    for (; *keys; keys += 2) llmg__vset(rq, o, keys[0], llmg__vget(b, keys[1]));
+    return o;
+}
+
+static llmg__v *llmg__block_anthropic(llmg__rq *rq, llmg__v *c)
+{
+    static const char *const tool_use[] = {"id", "id", "name", "name", "input", "input", NULL};
+    llmg_str type;
+    llmg__v *o, *src, *x;
+    c = llmg__as_block(rq, c);
+    type = llmg__vtype_of(rq, c);
+    if (llmg_str_eq(type, llmg_str_c("text"))) {
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "type", "text");
+        llmg__vset(rq, o, "text", llmg__vget(c, "text"));
+        x = llmg__vget(c, "cache_control");
+        if (llmg__vtruthy(x)) llmg__vset(rq, o, "cache_control", x);
+        return o;
+    }
+    if (llmg_str_eq(type, llmg_str_c("file")) || llmg_str_eq(type, llmg_str_c("image"))) {
+        int file = type.len == 4 && type.ptr[0] == 'f';
+        src = llmg__vobj(rq);
+        llmg__vset(rq, src, "data", llmg__vget(c, "data"));
+        llmg__vsetc(rq, src, "type", file ? "text" : "base64");
+        llmg__vset(rq, src, "media_type", llmg__vget(c, "media_type"));
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "type", file ? "document" : "image");
+        llmg__vset(rq, o, "source", src);
+        return o;
+    }
+    if (llmg_str_eq(type, llmg_str_c("tool_use"))) return llmg__pick(rq, "tool_use", c, tool_use);
+    if (llmg_str_eq(type, llmg_str_c("tool_result"))) {
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "type", "tool_result");
+        llmg__vset(rq, o, "tool_use_id", llmg__vget(c, "tool_use_id"));
+        llmg__vset(rq, o, "content", llmg__map_items(rq, llmg__vget(c, "content"), llmg__block_anthropic));
+        return o;
+    }
+    if (llmg_str_eq(type, llmg_str_c("server_tool_result"))) {
+        llmg__v *name = llmg__vget(c, "name"), *native = NULL;
+        llmg_str rt;
+        o = llmg__vobj(rq);
+        if (llmg__vtruthy(name) && !llmg__vis(name, "server_tool_result")) {
+            native = name;
+        } else {
+            llmg__vs(rq, llmg__vget(llmg__vget(c, "content"), "type"), &rt);
+            if (llmg_str_eq(rt, llmg_str_c("bash_code_execution_result")))
+                native = llmg__vstrc(rq, "bash_code_execution_tool_result");
+            else if (rt.len >= 34 && !memcmp(rt.ptr, "text_editor_code_execution_", 27) &&
+                     !memcmp(rt.ptr + rt.len - 7, "_result", 7))
+                native = llmg__vstrc(rq, "text_editor_code_execution_tool_result");
+            else
+                native = llmg__vtruthy(name) ? name : llmg__vstrc(rq, "server_tool_result");
+        }
+        llmg__vset(rq, o, "type", native);
+        llmg__vset(rq, o, "tool_use_id", llmg__vget(c, "tool_use_id"));
+        llmg__vset(rq, o, "content", llmg__vget(c, "content"));
+        return o;
+    }
+    if (llmg_str_eq(type, llmg_str_c("thinking")) || llmg_str_eq(type, llmg_str_c("reasoning"))) {
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "type", "thinking");
+        llmg__vset(rq, o, "thinking", llmg__vget(c, "reasoning"));
+        x = llmg__vget(c, "signature");
+        if (x && !llmg__vis_null(x)) llmg__vset(rq, o, "signature", x);
+        return o;
+    }
+    return c;
+}
+
+static llmg__v *llmg__block_chat(llmg__rq *rq, llmg__v *c)
+{
+    llmg_str type, data;
+    llmg__v *o, *x, *mt;
+    c = llmg__as_block(rq, c);
+    type = llmg__vtype_of(rq, c);
+    if (llmg_str_eq(type, llmg_str_c("text"))) {
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "type", "text");
+        llmg__vset(rq, o, "text", llmg__vget(c, "text"));
+        return o;
+    }
+    if (llmg_str_eq(type, llmg_str_c("file"))) {
+        mt = llmg__vget(c, "media_type");
+        if (llmg__vis(mt, "text/plain")) mt = llmg__vstrc(rq, "application/pdf");
+        x = llmg__vobj(rq);
+        llmg__vset(rq, x, "filename", llmg__vget(c, "name"));
+        data = llmg__base64_mime(rq, llmg__vtos(rq, llmg__vget(c, "data")));
+        llmg__vset(rq, x, "file_data", llmg__vdata_url(rq, mt, data));
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "type", "file");
+        llmg__vset(rq, o, "file", x);
+        return o;
+    }
+    if (llmg_str_eq(type, llmg_str_c("image"))) {
+        x = llmg__vobj(rq);
+        llmg__vset(rq, x, "url", llmg__vdata_url(rq, llmg__vget(c, "media_type"),
+                                                 llmg__vtos(rq, llmg__vget(c, "data"))));
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "type", "image_url");
+        llmg__vset(rq, o, "image_url", x);
+        return o;
+    }
+    if (llmg_str_eq(type, llmg_str_c("tool_use")) || llmg_str_eq(type, llmg_str_c("function"))) {
+        x = llmg__vobj(rq);
+        llmg__vset(rq, x, "name", llmg__vget(c, "name"));
+        llmg__vset(rq, x, "arguments", llmg__vjson(rq, llmg__vget(c, "input")));
+        o = llmg__vobj(rq);
+        llmg__vset(rq, o, "id", llmg__vget(c, "id"));
+        llmg__vsetc(rq, o, "type", "function");
+        llmg__vset(rq, o, "function", x);
+        return o;
+    }
+    if (llmg_str_eq(type, llmg_str_c("tool_result"))) {
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "role", "tool");
+        llmg__vset(rq, o, "tool_call_id", llmg__vget(c, "tool_use_id"));
+        llmg__vset(rq, o, "content", llmg__map_items(rq, llmg__vget(c, "content"), llmg__block_chat));
+        return o;
+    }
+    return c;
+}
+
+static llmg__v *llmg__block_responses(llmg__rq *rq, llmg__v *c)
+{
+    static const char *const id_only[] = {"id", "id", NULL};
+    llmg_str type;
+    llmg__v *o;
+    c = llmg__as_block(rq, c);
+    type = llmg__vtype_of(rq, c);
+    if (llmg_str_eq(type, llmg_str_c("text")) || llmg_str_eq(type, llmg_str_c("output_text"))) {
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "type", "input_text");
+        llmg__vset(rq, o, "text", llmg__vget(c, "text"));
+        return o;
+    }
+    if (llmg_str_eq(type, llmg_str_c("image"))) {
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "type", "input_image");
+        llmg__vset(rq, o, "image_url", llmg__vdata_url(rq, llmg__vget(c, "media_type"),
+                                                       llmg__vtos(rq, llmg__vget(c, "data"))));
+        return o;
+    }
+    if (llmg_str_eq(type, llmg_str_c("message"))) {
+        llmg__v *list = llmg__vget(c, "content");
+        return llmg__vis_arr(list) ? llmg__map_content(rq, list, llmg__block_responses) : llmg__varr(rq);
+    }
+    if (llmg_str_eq(type, llmg_str_c("tool_use")) || llmg_str_eq(type, llmg_str_c("function_call")))
+        return llmg__pick(rq, NULL, c, id_only);
+    if (llmg_str_eq(type, llmg_str_c("tool_result"))) {
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "type", "function_call_output");
+        llmg__vset(rq, o, "call_id", llmg__vget(c, "tool_use_id"));
+        llmg__vset(rq, o, "output", llmg__map_items(rq, llmg__vget(c, "content"), llmg__block_responses));
+        return o;
+    }
+    if (llmg_str_eq(type, llmg_str_c("reasoning")) && llmg__vtruthy(llmg__vget(c, "id")))
+        return llmg__pick(rq, NULL, c, id_only);
+    return c;
+}
+
+/* ---------------------------------------------------------------- message mappers */
+
+/* The messages as an array of objects; anything else is refused. */
+static int llmg__rq_messages_ok(llmg__rq *rq, const llmg__v *msgs)
+{
+    const llmg__v *m;
+    size_t i = 0;
+    char num[24];
+    if (!llmg__vis_arr(msgs)) {
+        if (rq->st == LLMG_OK) {
+            llmg__rq_fail(rq, LLMG_E_ARG, LLMG__MSG("request: invalid messages"));
+            llmg__rq_sayc(rq, "messages must be a string or an array of messages");
+        }
+        return 0;
+    }
+    for (m = msgs->head; m; m = m->next, i++) {
+        size_t k = sizeof num - 1, x = i;
+        if (llmg__vis_obj(m)) continue;
+        llmg__rq_fail(rq, LLMG_E_ARG, LLMG__MSG("request: invalid messages"));
+        num[k] = '\0';
+        do { num[--k] = (char)('0' + x % 10); x /= 10; } while (x);
+        llmg__rq_sayc(rq, "message ");
+        llmg__rq_sayc(rq, num + k);
+        llmg__rq_sayc(rq, " is not an object");
+        return 0;
+    }
+    return 1;
+}
+
+/* {role (developer -> user), content: mapped list}: Anthropic and Chat. */
+static llmg__v *llmg__message_basic(llmg__rq *rq, llmg__v *m, llmg__v *(*fn)(llmg__rq *, llmg__v *))
+{
+    llmg__v *o = llmg__vobj(rq), *role = llmg__vget(m, "role");
+    if (llmg__vis(role, "developer")) role = llmg__vstrc(rq, "user");
+    llmg__vset(rq, o, "role", role);
+    llmg__vset(rq, o, "content", llmg__map_content(rq, llmg__vget(m, "content"), fn));
+    return o;
+}
+
+static llmg__v *llmg__messages_anthropic(llmg__rq *rq, llmg__v *msgs)
+{
+    llmg__v *out = llmg__varr(rq), *m;
+    for (m = msgs->head; m; m = m->next) llmg__vpush(rq, out, llmg__message_basic(rq, m, llmg__block_anthropic));
+    return out;
+}
+
+/* Chat Completions: tool results become role "tool" messages after their
+   message, tool calls its tool_calls; content null when nothing else. */
+static llmg__v *llmg__messages_chat(llmg__rq *rq, llmg__v *msgs)
+{
+    llmg__v *out = llmg__varr(rq), *m;
+    for (m = msgs->head; m; m = m->next) {
+        llmg__v *mm = llmg__message_basic(rq, m, llmg__block_chat);
+        llmg__v *calls = llmg__varr(rq), *regular = llmg__varr(rq), *tools = llmg__varr(rq), *c;
+        llmg__v *content = llmg__vget(mm, "content");
+        if (!content || !calls || !regular || !tools) return NULL;
+        for (c = content->head; c; c = c->next) {
+            llmg__v *k = llmg__vget(c, "type");
+            if (!llmg__vtruthy(k)) k = llmg__vget(c, "role");
+            llmg__vpush(rq, llmg__vis(k, "tool") ? tools : llmg__vis(k, "function") ? calls : regular, c);
+        }
+        if (calls->n || regular->n) {
+            if (!llmg__vtruthy(llmg__vget(mm, "role"))) llmg__vsetc(rq, mm, "role", "assistant");
+            if (calls->n) llmg__vset(rq, mm, "tool_calls", calls);
+            llmg__vset(rq, mm, "content", regular->n ? regular : NULL);
+            llmg__vpush(rq, out, mm);
+        }
+        for (c = tools->head; c; c = c->next) llmg__vpush(rq, out, c);
+    }
+    return out;
+}
+
+/* Groq, before the Chat mapping: file blocks become text. */
+static llmg__v *llmg__groq_files(llmg__rq *rq, llmg__v *msgs)
+{
+    llmg__v *out = llmg__varr(rq), *m;
+    for (m = msgs->head; m; m = m->next) {
+        llmg__v *content = llmg__vget(m, "content"), *nc, *b;
+        int any = 0;
+        if (llmg__vis_arr(content))
+            for (b = content->head; b; b = b->next) any |= llmg__vtype_is(b, "file");
+        if (!any) {
+            llmg__vpush(rq, out, m);
+            continue;
+        }
+        nc = llmg__varr(rq);
+        for (b = content->head; b; b = b->next) {
+            llmg__v *t, *x;
+            if (!llmg__vtype_is(b, "file")) {
+                llmg__vpush(rq, nc, b);
+                continue;
+            }
+            t = llmg__vget(b, "text");
+            if (llmg__vblank(rq, t))
+                t = llmg__vcat(rq, llmg_str_c("[File: "), llmg__vtos(rq, llmg__vget(b, "name")),
+                               llmg_str_c("]"), llmg_str_c(""));
+            x = llmg__vobj(rq);
+            llmg__vsetc(rq, x, "type", "text");
+            llmg__vset(rq, x, "text", t);
+            llmg__vpush(rq, nc, x);
+        }
+        llmg__vpush(rq, out, llmg__vmerge(rq, m, "content", nc));
+    }
+    return out;
+}
+
+/* Groq, after the Chat mapping: an assistant message's reasoning blocks
+   become its "reasoning" field. */
+static void llmg__groq_reasoning(llmg__rq *rq, llmg__v *msgs)
+{
+    llmg__v *m;
+    for (m = msgs ? msgs->head : NULL; m; m = m->next) {
+        llmg__v *content = llmg__vget(m, "content"), *keep, *b;
+        llmg_buf j;
+        int found = 0;
+        if (!llmg__vis(llmg__vget(m, "role"), "assistant") || !llmg__vis_arr(content)) continue;
+        keep = llmg__varr(rq);
+        memset(&j, 0, sizeof j);
+        for (b = content->head; b; b = b->next) {
+            llmg__v *t;
+            if (!llmg__vtype_is(b, "reasoning") && !llmg__vtype_is(b, "thinking")) {
+                llmg__vpush(rq, keep, b);
+                continue;
+            }
+            found = 1;
+            t = llmg__vget(b, "reasoning");
+            if (!llmg__vtruthy(t)) t = llmg__vget(b, "thinking");
+            if (llmg__vtruthy(t)) {
+                llmg_str s = llmg__vtos(rq, t);
+                if (j.len || j.ptr) llmg__rb_put(rq, &j, "\n", 1);
+                llmg__rb_put(rq, &j, s.ptr, s.len);
+            }
+        }
+        if (found && keep) {
+            llmg__vset(rq, m, "content", keep->n ? keep : NULL);
+            if (j.len) llmg__vset(rq, m, "reasoning", llmg__vstr(rq, llmg__rq_dup(rq, j.ptr, j.len)));
+        }
+        llmg_buf_free(&j, &rq->a);
+    }
+}
+
+/* Responses: appends items to out, arrays inside spliced (Ruby's flatten). */
+static void llmg__push_flat(llmg__rq *rq, llmg__v *out, llmg__v *item)
+{
+    llmg__v *c;
+    if (!llmg__vis_arr(item)) {
+        llmg__vpush(rq, out, item);
+        return;
+    }
+    for (c = item->head; c; c = c->next) llmg__push_flat(rq, out, c);
+}
+
+/* {type:"function_call", call_id, name, arguments}: arguments the compact
+   JSON of the input ("{}" for none). */
+static llmg__v *llmg__function_call(llmg__rq *rq, llmg__v *call_id, llmg__v *name, llmg__v *args,
+                                    int compact)
+{
+    llmg__v *o = llmg__vobj(rq);
+    llmg__vsetc(rq, o, "type", "function_call");
+    if (!compact || llmg__vtruthy(call_id)) llmg__vset(rq, o, "call_id", call_id);
+    if (!compact || llmg__vtruthy(name)) llmg__vset(rq, o, "name", name);
+    llmg__vset(rq, o, "arguments", args);
+    return o;
+}
+
+static llmg__v *llmg__messages_responses(llmg__rq *rq, llmg__v *msgs)
+{
+    llmg__v *out = llmg__varr(rq), *m;
+    for (m = msgs->head; m; m = m->next) {
+        llmg__v *id = llmg__vget(m, "id"), *content = llmg__vget(m, "content"), *b, *o;
+        if (llmg__vtruthy(id) && llmg__vis_arr(content)) {          /* assistant history */
+            for (b = content->head; b; b = b->next) {
+                if (llmg__vtype_is(b, "text")) {
+                    llmg__v *part = llmg__vobj(rq), *list = llmg__varr(rq);
+                    llmg__vsetc(rq, part, "type", "output_text");
+                    llmg__vset(rq, part, "text", llmg__vget(b, "text"));
+                    llmg__vpush(rq, list, part);
+                    o = llmg__vobj(rq);
+                    llmg__vsetc(rq, o, "role", "assistant");
+                    llmg__vset(rq, o, "content", list);
+                    llmg__vpush(rq, out, o);
+                } else if (llmg__vtype_is(b, "tool_use")) {
+                    llmg__v *in = llmg__vget(b, "input");
+                    llmg__v *args = llmg__vjson(rq, llmg__vtruthy(in) ? in : llmg__vobj(rq));
+                    llmg__vpush(rq, out, llmg__function_call(rq, llmg__vget(b, "id"), llmg__vget(b, "name"),
+                                                             args, 0));
+                } else if (llmg__vtype_is(b, "server_tool_use")) {
+                    llmg__v *in = llmg__vget(b, "input"), *k;
+                    o = llmg__vobj(rq);
+                    llmg__vset(rq, o, "id", llmg__vget(b, "id"));
+                    llmg__vset(rq, o, "type", llmg__vget(b, "name"));
+                    llmg__vsetc(rq, o, "status", "completed");
+                    if (llmg__vis_obj(in)) {
+                        for (k = in->head; k; k = k->next) llmg__vsetk(rq, o, k->key, k);
+                    }
+                    llmg__vpush(rq, out, o);
+                }
+            }
+        } else if (llmg__vtruthy(id)) {
+            o = llmg__vobj(rq);
+            llmg__vset(rq, o, "id", id);
+            llmg__vpush(rq, out, o);
+        } else {
+            llmg__v *list = llmg__map_content(rq, content, llmg__block_responses);
+            if (llmg__vis_arr(content) && content->head && llmg__vtype_is(content->head, "tool_result")) {
+                for (b = list ? list->head : NULL; b; b = b->next) llmg__push_flat(rq, out, b);
+                continue;
+            }
+            o = llmg__vobj(rq);
+            llmg__vset(rq, o, "role", llmg__vget(m, "role"));
+            llmg__vset(rq, o, "content", list);
+            llmg__vpush(rq, out, o);
+        }
+    }
+    {                                                            /* the client's input.flatten */
+        llmg__v *flat = llmg__varr(rq);
+        for (m = out ? out->head : NULL; m; m = m->next) llmg__push_flat(rq, flat, m);
+        return flat;
+    }
+}
+
+/* Codex: every object typed reasoning or summary_text, or thinking without
+   a signature, removed from the whole tree, and so is every null. */
+static llmg__v *llmg__codex_strip(llmg__rq *rq, llmg__v *v)
+{
+    llmg__v *out, *c;
+    if (llmg__vis_obj(v)) {
+        llmg__v *sig;
+        if (llmg__vtype_is(v, "reasoning") || llmg__vtype_is(v, "summary_text")) return NULL;
+        sig = llmg__vget(v, "signature");
+        if (llmg__vtype_is(v, "thinking") && (!sig || llmg__vis_null(sig))) return NULL;
+    } else if (!llmg__vis_arr(v)) {
+        return v && !llmg__vis_null(v) ? v : NULL;
+    }
+    out = llmg__vnew(rq, v->kind);
+    for (c = v->head; c && out; c = c->next) {
+        llmg__v *x = llmg__codex_strip(rq, c);
+        if (!x) continue;
+        if (v->kind == LLMG__V_ARR) llmg__vpush(rq, out, x);
+        else llmg__vsetk(rq, out, c->key, x);
+    }
+    return out;
+}
+
+/* Codex tool output: always a list of input_text / input_image items. */
+static llmg__v *llmg__codex_output(llmg__rq *rq, llmg__v *output)
+{
+    llmg__v *out = llmg__varr(rq), *list = output, *c;
+    if (llmg__vis_obj(output)) {                  /* Array(hash): [key, value] pairs */
+        list = llmg__varr(rq);
+        for (c = output->head; c; c = c->next) {
+            llmg__v *pair = llmg__varr(rq);
+            llmg__vpush(rq, pair, llmg__vstr(rq, c->key));
+            llmg__vpush(rq, pair, c);
+            llmg__vpush(rq, list, pair);
+        }
+    } else if (!llmg__vis_arr(output)) {
+        list = llmg__varr(rq);
+        if (output && !llmg__vis_null(output)) llmg__vpush(rq, list, output);
+    }
+    for (c = list ? list->head : NULL; c; c = c->next) {
+        llmg__v *o = llmg__vobj(rq);
+        if (llmg__vis_obj(c)) {
+            llmg__v *t = llmg__vget(c, "type");
+            if (llmg__vis(t, "text") || llmg__vis(t, "input_text") || llmg__vis(t, "output_text")) {
+                llmg__vsetc(rq, o, "type", "input_text");
+                llmg__vset(rq, o, "text", llmg__vstr(rq, llmg__vtos(rq, llmg__vget(c, "text"))));
+            } else if (llmg__vis(t, "image") || llmg__vis(t, "input_image")) {
+                llmg__v *url = llmg__vget(c, "image_url"), *mt = llmg__vget(c, "mimeType");
+                if (!llmg__vtruthy(mt)) mt = llmg__vget(c, "media_type");
+                if (!llmg__vtruthy(mt)) mt = llmg__vstrc(rq, "image/png");
+                if (!llmg__vtruthy(url)) url = llmg__vdata_url(rq, mt, llmg__vtos(rq, llmg__vget(c, "data")));
+                llmg__vsetc(rq, o, "type", "input_image");
+                llmg__vset(rq, o, "image_url", url);
+            } else {
+                o = c;
+            }
+        } else if (llmg__vis_arr(c)) {                           /* a [key, value] pair */
+            llmg_buf b;
+            memset(&b, 0, sizeof b);
+            llmg__rb_put(rq, &b, "[", 1);
+            llmg__rb_inspect(rq, &b, c->head, 1);
+            llmg__rb_put(rq, &b, ", ", 2);
+            llmg__rb_inspect(rq, &b, c->head ? c->head->next : NULL, 0);
+            llmg__rb_put(rq, &b, "]", 1);
+            llmg__vsetc(rq, o, "type", "input_text");
+            llmg__vset(rq, o, "text", llmg__vstr(rq, llmg__rq_dup(rq, b.ptr ? b.ptr : "", b.len)));
+            llmg_buf_free(&b, &rq->a);
+        } else {
+            llmg__vsetc(rq, o, "type", "input_text");
+            llmg__vset(rq, o, "text", llmg__vstr(rq, llmg__vtos(rq, c)));
+        }
+        llmg__vpush(rq, out, o);
+    }
+    return out;
+}
+
+/* Codex: an assistant turn's text parts in one assistant item placed
+   first, then its function calls and signed reasoning items. */
+static void llmg__codex_assistant(llmg__rq *rq, llmg__v *out, llmg__v *content)
+{
+    llmg__v *parts = llmg__varr(rq), *items = llmg__varr(rq), *p, *o;
+    if (!parts || !items) return;
+    for (p = content->head; p; p = p->next) {
+        if (!llmg__vis_obj(p)) continue;
+        if (llmg__vtype_is(p, "tool_use") || llmg__vtype_is(p, "function_call")) {
+            llmg__v *id = llmg__vget(p, "id"), *args = llmg__vget(p, "input");
+            if (!llmg__vtruthy(id)) id = llmg__vget(p, "call_id");
+            if (!llmg__vtruthy(args)) args = llmg__vget(p, "arguments");
+            if (!llmg__vtruthy(args)) args = llmg__vobj(rq);
+            if (llmg__vtype(args) != LLMG_JSON_STRING) args = llmg__vjson(rq, args);
+            llmg__vpush(rq, items, llmg__function_call(rq, id, llmg__vget(p, "name"), args, 1));
+        } else if (llmg__vtype_is(p, "thinking")) {
+            llmg_str sig;
+            int absent;
+            if (!llmg__vs(rq, llmg__vget(p, "signature"), &sig) || !sig.len) continue;
+            /* the signature is the reasoning item's JSON; a bad one is dropped */
+            llmg__vpush(rq, items, llmg__rq_parse(rq, sig, "signature", &absent, 1));
+        } else if (llmg__vtype_is(p, "text") || llmg__vtype_is(p, "input_text") ||
+                   llmg__vtype_is(p, "output_text")) {
+            o = llmg__vobj(rq);
+            llmg__vsetc(rq, o, "type", "output_text");
+            llmg__vset(rq, o, "text", llmg__vstr(rq, llmg__vtos(rq, llmg__vget(p, "text"))));
+            llmg__vpush(rq, parts, o);
+        } else {
+            llmg__vpush(rq, parts, llmg__block_responses(rq, p));
+        }
+    }
+    if (parts->n) {
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "role", "assistant");
+        llmg__vset(rq, o, "content", parts);
+        llmg__vpush(rq, out, o);
+    }
+    for (p = items->head; p; p = p->next) llmg__vpush(rq, out, p);
+}
+
+static llmg__v *llmg__messages_codex(llmg__rq *rq, llmg__v *msgs)
+{
+    llmg__v *out = llmg__varr(rq), *m, *stripped = llmg__codex_strip(rq, msgs), *final;
+    for (m = stripped ? stripped->head : NULL; m; m = m->next) {
+        llmg__v *role = llmg__vget(m, "role"), *content = llmg__vget(m, "content"), *o, *p;
+        if (!llmg__vis_obj(m)) continue;
+        if ((llmg__vis(role, "user") || llmg__vis(role, "developer")) && llmg__vis_arr(content) &&
+            content->head && llmg__vtype_is(content->head, "tool_result")) {
+            for (p = content->head; p; p = p->next) {
+                llmg__v *x = p;
+                if (llmg__vtype_is(p, "tool_result"))
+                    x = llmg__vmerge(rq, p, "content", llmg__codex_output(rq, llmg__vget(p, "content")));
+                llmg__vpush(rq, out, llmg__block_responses(rq, x));
+            }
+            continue;
+        }
+        if (llmg__vis(role, "assistant") && llmg__vis_arr(content)) {
+            llmg__codex_assistant(rq, out, content);
+            continue;
+        }
+        o = llmg__vobj(rq);
+        llmg__vset(rq, o, "role", role);
+        llmg__vset(rq, o, "content", llmg__map_content(rq, content, llmg__block_responses));
+        llmg__vpush(rq, out, o);
+    }
+    final = llmg__varr(rq);                      /* assistant items say output_text */
+    for (m = out ? out->head : NULL; m && final; m = m->next) {
+        llmg__v *content = llmg__vget(m, "content"), *nc, *p;
+        if (!llmg__vis_obj(m) || !llmg__vis(llmg__vget(m, "role"), "assistant") || !llmg__vis_arr(content)) {
+            llmg__vpush(rq, final, m);
+            continue;
+        }
+        nc = llmg__varr(rq);
+        for (p = content->head; p; p = p->next)
+            llmg__vpush(rq, nc, llmg__vtype_is(p, "input_text")
+                                    ? llmg__vmerge(rq, p, "type", llmg__vstrc(rq, "output_text")) : p);
+        llmg__vpush(rq, final, llmg__vmerge(rq, m, "content", nc));
+    }
+    return final;
+}
+
+/* ---------------------------------------------------------------- tools and system */
+
+/* Chat: {type:"function", function:{name, description, parameters}}. */
+static llmg__v *llmg__tools_chat(llmg__rq *rq, llmg__v *tools)
+{
+    static const char *const fn[] = {"name", "name", "description", "description",
+                                     "parameters", "input_schema", NULL};
+    llmg__v *out, *t, *o;
+    if (!llmg__vis_arr(tools)) return tools;
+    out = llmg__varr(rq);
+    for (t = tools->head; t; t = t->next) {
+        o = llmg__vobj(rq);
+        llmg__vsetc(rq, o, "type", "function");
+        llmg__vset(rq, o, "function", llmg__pick(rq, NULL, t, fn));
+        llmg__vpush(rq, out, o);
+    }
+    return out;
+}
+
+/* Responses: server tools (no name) as they are; others as functions. */
+static llmg__v *llmg__tools_responses(llmg__rq *rq, llmg__v *tools)
+{
+    static const char *const fn[] = {"name", "name", "description", "description",
+                                     "parameters", "input_schema", NULL};
+    static const char *const lists[] = {"contents", "content"};
+    llmg__v *out, *t;
+    size_t k;
+    if (!llmg__vis_arr(tools)) return tools;
+    out = llmg__varr(rq);
+    for (t = tools->head; t; t = t->next) {
+        llmg__v *o;
+        if (!llmg__vtruthy(llmg__vget(t, "name"))) {
+            llmg__vpush(rq, out, t);
+            continue;
+        }
+        o = llmg__pick(rq, "function", t, fn);
+        for (k = 0; k < 2; k++) {
+            llmg__v *l = llmg__vget(t, lists[k]);
+            if (llmg__vis_arr(l)) llmg__vset(rq, o, lists[k], llmg__map_items(rq, l, llmg__block_responses));
+        }
+        llmg__vpush(rq, out, o);
+    }
+    return out;
+}
+
+/* System entries with role "system" given role to (Chat: developer). */
+static llmg__v *llmg__system_roles(llmg__rq *rq, llmg__v *sys, const char *from, const char *to)
+{
+    llmg__v *out = llmg__varr(rq), *s;
+    for (s = sys ? sys->head : NULL; s; s = s->next)
+        llmg__vpush(rq, out, llmg__vis(llmg__vget(s, "role"), from)
+                                 ? llmg__vmerge(rq, s, "role", llmg__vstrc(rq, to)) : s);
+    return out;
+}
+
+/* ---------------------------------------------------------------- options (spec §4) */
+
+static const char *const llmg__opts_anthropic[] = {
+    "max_tokens", "model", "cache_control", "cache_retention", "container", "inference_geo",
+    "metadata", "output_config", "service_tier", "stop_sequences", "stream", "temperature",
+    "thinking", "top_k", "top_p", NULL
+};
+static const char *const llmg__opts_chat[] = {
+    "model", "audio", "frequency_penalty", "function_call", "functions", "logit_bias", "logprobs",
+    "max_completion_tokens", "max_tokens", "metadata", "modalities", "n", "parallel_tool_calls",
+    "prediction", "presence_penalty", "prompt_cache_key", "prompt_cache_retention",
+    "reasoning_effort", "response_format", "safety_identifier", "seed", "service_tier", "stop",
+    "store", "stream", "stream_options", "temperature", "tool_choice", "top_logprobs", "top_p",
+    "user", "verbosity", "web_search_options", NULL
+};
+static const char *const llmg__opts_responses[] = {
+    "background", "context_management", "conversation", "include", "max_output_tokens",
+    "max_tool_calls", "metadata", "model", "parallel_tool_calls", "previous_response_id", "prompt",
+    "prompt_cache_key", "prompt_cache_retention", "reasoning", "safety_identifier", "service_tier",
+    "store", "stream", "stream_options", "temperature", "text", "tool_choice", "top_logprobs",
+    "top_p", "truncation", "user", NULL
+};
+static const char *const llmg__opts_groq[] = {
+    "model", "citation_options", "compound_custom", "disable_tool_validation", "documents",
+    "exclude_domains", "frequency_penalty", "function_call", "functions", "include_domains",
+    "include_reasoning", "logit_bias", "logprobs", "max_completion_tokens", "max_tokens", "metadata",
+    "n", "parallel_tool_calls", "presence_penalty", "reasoning_effort", "reasoning_format",
+    "response_format", "search_settings", "seed", "service_tier", "stop", "store", "stream",
+    "stream_options", "temperature", "tool_choice", "top_logprobs", "top_p", "user", NULL
+};
+
+static int llmg__in_list(llmg_str key, const char *const *list)
+{
+    for (; *list; list++)
+        if (llmg_str_eq(key, llmg_str_c(*list))) return 1;
+    return 0;
+}
+
+/* Unknown <api> options: a, b. Valid options: ... */
+static void llmg__options_check(llmg__rq *rq, const llmg__v *opts, const char *api,
+                                const char *const *valid)
+{
+    const llmg__v *c;
+    int n = 0;
+    if (rq->st != LLMG_OK) return;
+    for (c = opts ? opts->head : NULL; c; c = c->next) {
+        if (llmg__in_list(c->key, valid)) continue;
+        if (!n++) {
+            llmg__rq_fail(rq, LLMG_E_ARG, LLMG__MSG("request: unknown option"));
+            llmg__rq_sayc(rq, "Unknown ");
+            llmg__rq_sayc(rq, api);
+            llmg__rq_sayc(rq, " options: ");
+        } else {
+            llmg__rq_sayc(rq, ", ");
+        }
+        llmg__rq_say(rq, c->key);
+    }
+    if (!n) return;
+    llmg__rq_sayc(rq, ". Valid options: ");
+    for (; *valid; valid++) {
+        llmg__rq_sayc(rq, *valid);
+        llmg__rq_sayc(rq, valid[1] ? ", " : ".");
+    }
+}
+
+/* The reasoning level's index in levels, or a refusal in the gem's words. */
+static int llmg__reasoning_level(llmg__rq *rq, const llmg__v *r, const char *const *levels,
+                                 const char *use)
+{
+    llmg_str s = llmg__vtos(rq, r);
+    int i;
+    for (i = 0; levels[i]; i++)
+        if (llmg_str_eq(s, llmg_str_c(levels[i]))) return i;
+    llmg__rq_refuse(rq, LLMG__MSG("request: invalid reasoning"), "Invalid reasoning '", r, use);
+    return -1;
+}
+
+static const char *const llmg__levels[] = {"low", "medium", "high", "xhigh", NULL};
+static const char llmg__levels_use[] = "'. Use 'none', 'low', 'medium', 'high', or 'xhigh'.";
+
+/* reasoning given and not "none". */
+static int llmg__reasoning_on(llmg__rq *rq, const llmg__v *r)
+{
+    return r && !llmg__vis_null(r) && !llmg_str_eq(llmg__vtos(rq, r), llmg_str_c("none"));
+}
+
+/* options[key] || default integer. */
+static llmg__v *llmg__or_int(llmg__rq *rq, llmg__v *v, int64_t dflt)
+{
+    return llmg__vtruthy(v) ? v : llmg__vint(rq, dflt);
+}
+
+static llmg__v *llmg__options_anthropic(llmg__rq *rq, llmg__v *in)
+{
+    static const char *const managed[] = {"reasoning", "max_completion_tokens", "response_format",
+                                          "cache_key", "prompt_cache_key", "prompt_cache_retention", NULL};
+    static const int64_t budget[] = {1024, 5120, 10240, 20480};
+    llmg__v *o = llmg__vcopy(rq, in), *rf = llmg__vget(in, "response_format"), *r = llmg__vget(in, "reasoning");
+    size_t k;
+    for (k = 0; managed[k]; k++) llmg__vdel(o, managed[k]);
+    llmg__vset(rq, o, "max_tokens", llmg__or_int(rq, llmg__vget(in, "max_completion_tokens"), 20480));
+    if (rf && !llmg__vis_null(rf)) {
+        llmg__v *t = llmg__vis_obj(rf) ? llmg__vget(rf, "type") : rf, *oc = llmg__vobj(rq);
+        int json = llmg__vis(t, "json_object") || llmg__vis(t, "json_schema");
+        llmg__vsetc(rq, oc, "format", json ? "json_schema" : "text");
+        llmg__vset(rq, o, "output_config", oc);
+    }
+    if (llmg__reasoning_on(rq, r)) {
+        int i = llmg__reasoning_level(rq, r, llmg__levels, llmg__levels_use);
+        llmg__v *th = llmg__vobj(rq);
+        if (i < 0) return NULL;
+        llmg__vsetc(rq, th, "type", "enabled");
+        llmg__vset(rq, th, "budget_tokens", llmg__vint(rq, budget[i]));
+        llmg__vset(rq, o, "thinking", th);
+    }
+    llmg__options_check(rq, o, "Anthropic Messages", llmg__opts_anthropic);
+    return o;
+}
+
+/* prompt_cache_key and prompt_cache_retention from cache_key and
+   cache_retention (Chat Completions and Responses). */
+static void llmg__options_prompt_cache(llmg__rq *rq, llmg__v *o, llmg__v *in)
+{
+    llmg__v *key = llmg__vget(in, "cache_key"), *ret = llmg__vget(in, "cache_retention");
+    int none = 0;
+    if (key && !llmg__vis_null(key)) llmg__vset(rq, o, "prompt_cache_key", key);
+    if (ret && !llmg__vis_null(ret)) {
+        llmg_str s = llmg__vtos(rq, ret);
+        none = llmg_str_eq(s, llmg_str_c("none"));
+        if (llmg_str_eq(s, llmg_str_c("short"))) llmg__vsetc(rq, o, "prompt_cache_retention", "in_memory");
+        else if (llmg_str_eq(s, llmg_str_c("long"))) llmg__vsetc(rq, o, "prompt_cache_retention", "24h");
+        else if (none) llmg__vset(rq, o, "prompt_cache_retention", NULL);
+        else llmg__rq_refuse(rq, LLMG__MSG("request: invalid cache_retention"), "Invalid cache_retention '",
+                             ret, "'. Use 'short', 'long', or 'none'.");
+    }
+    if (llmg__vtruthy(llmg__vget(o, "prompt_cache_key")) &&
+        !llmg__vtruthy(llmg__vget(o, "prompt_cache_retention")))
+        llmg__vsetc(rq, o, "prompt_cache_retention", "in_memory");
+    if (none) {
+        llmg__vdel(o, "prompt_cache_key");
+        llmg__vdel(o, "prompt_cache_retention");
+    }
+}
+
+static llmg__v *llmg__options_chat(llmg__rq *rq, llmg__v *in)
+{
+    llmg__v *o = llmg__vcopy(rq, in), *r = llmg__vget(in, "reasoning");
+    llmg__vdel(o, "reasoning");
+    llmg__vdel(o, "cache_key");
+    llmg__vdel(o, "cache_retention");
+    llmg__vset(rq, o, "max_completion_tokens", llmg__or_int(rq, llmg__vget(in, "max_completion_tokens"), 20480));
+    llmg__options_prompt_cache(rq, o, in);
+    if (llmg__reasoning_on(rq, r) && llmg__reasoning_level(rq, r, llmg__levels, llmg__levels_use) >= 0)
+        llmg__vset(rq, o, "reasoning_effort", llmg__vstr(rq, llmg__vtos(rq, r)));
+    llmg__options_check(rq, o, "OpenAI Chat Completions", llmg__opts_chat);
+    return o;
+}
+
+static llmg__v *llmg__options_responses(llmg__rq *rq, llmg__v *in)
+{
+    llmg__v *o = llmg__vcopy(rq, in), *rf = llmg__vget(in, "response_format"), *r, *mot;
+    llmg__vdel(o, "max_completion_tokens");
+    llmg__vdel(o, "response_format");
+    llmg__vdel(o, "cache_key");
+    llmg__vdel(o, "cache_retention");
+    mot = llmg__vget(in, "max_completion_tokens");
+    if (!llmg__vtruthy(mot)) mot = llmg__vget(in, "max_output_tokens");
+    llmg__vset(rq, o, "max_output_tokens", llmg__or_int(rq, mot, 20480));
+    llmg__options_prompt_cache(rq, o, in);
+    if (rf && !llmg__vis_null(rf)) {
+        llmg__v *text = llmg__vget(o, "text"), *fmt = rf;
+        text = llmg__vis_obj(text) ? llmg__vcopy(rq, text) : llmg__vobj(rq);
+        if (llmg__vtype(rf) == LLMG_JSON_STRING) {
+            fmt = llmg__vobj(rq);
+            llmg__vset(rq, fmt, "type", rf);
+        }
+        llmg__vset(rq, text, "format", fmt);
+        llmg__vset(rq, o, "text", text);
+    }
+    r = llmg__vdel(o, "reasoning");
+    if (llmg__reasoning_on(rq, r) && llmg__reasoning_level(rq, r, llmg__levels, llmg__levels_use) >= 0) {
+        llmg__v *x = llmg__vobj(rq);
+        llmg__vset(rq, x, "effort", llmg__vstr(rq, llmg__vtos(rq, r)));
+        llmg__vsetc(rq, x, "summary", "detailed");
+        llmg__vset(rq, o, "reasoning", x);
+    }
+    llmg__options_check(rq, o, "OpenAI Responses", llmg__opts_responses);
+    return o;
+}
+
+static llmg__v *llmg__options_codex(llmg__rq *rq, llmg__v *in)
+{
+    static const char *const drop[] = {"max_output_tokens", "max_completion_tokens",
+                                       "prompt_cache_retention", "cacheRetention", "cache_retention", NULL};
+    llmg__v *o = llmg__options_responses(rq, in);
+    size_t k;
+    for (k = 0; drop[k]; k++) llmg__vdel(o, drop[k]);
+    return o;
+}
+
+static llmg__v *llmg__options_groq(llmg__rq *rq, llmg__v *in)
+{
+    static const char *const levels[] = {"default", "low", "medium", "high", NULL};
+    llmg__v *o = llmg__vcopy(rq, in), *r = llmg__vget(in, "reasoning"), *rf;
+    llmg__vdel(o, "reasoning");
+    llmg__vdel(o, "cache_key");
+    llmg__vdel(o, "cache_retention");
+    if (!llmg__vget(in, "temperature")) llmg__vset(rq, o, "temperature", llmg__vint(rq, 0));
+    llmg__vset(rq, o, "max_completion_tokens", llmg__or_int(rq, llmg__vget(in, "max_completion_tokens"), 20480));
+    rf = llmg__vget(in, "response_format");
+    if (!llmg__vtruthy(rf)) rf = llmg__vstrc(rq, "text");
+    if (llmg__vtype(rf) == LLMG_JSON_STRING) {
+        llmg__v *x = llmg__vobj(rq);
+        llmg__vset(rq, x, "type", rf);
+        rf = x;
+    }
+    llmg__vset(rq, o, "response_format", rf);
+    if (llmg__reasoning_on(rq, r) &&
+        llmg__reasoning_level(rq, r, levels, "'. Use 'none', 'default', 'low', 'medium', or 'high'.") >= 0) {
+        llmg__vset(rq, o, "reasoning_effort", llmg__vstr(rq, llmg__vtos(rq, r)));
+        llmg__vsetc(rq, o, "reasoning_format", "parsed");
+    }
+    llmg__options_check(rq, o, "Groq Chat Completions", llmg__opts_groq);
+    return o;
+}
+
+/* ---------------------------------------------------------------- bodies (spec §3) */
+
+/* Ruby's body.merge!(options): each option set in turn. */
+static void llmg__vmerge_all(llmg__rq *rq, llmg__v *body, const llmg__v *opts)
+{
+    const llmg__v *c;
+    for (c = opts ? opts->head : NULL; c; c = c->next)
+        llmg__vsetk(rq, body, c->key, (llmg__v *)c);
+}
+
+/* Anthropic's cache control for a retention: NULL for none. */
+static llmg__v *llmg__anthropic_cache(llmg__rq *rq, const llmg__v *ret, int official)
+{
+    llmg__v *cc;
+    llmg_str s;
+    if (!ret || llmg__vis_null(ret)) return NULL;
+    s = llmg__vtos(rq, ret);
+    if (llmg_str_eq(s, llmg_str_c("none"))) return NULL;
+    cc = llmg__vobj(rq);
+    llmg__vsetc(rq, cc, "type", "ephemeral");
+    if (official && llmg_str_eq(s, llmg_str_c("long"))) llmg__vsetc(rq, cc, "ttl", "1h");
+    return cc;
+}
+
+/* The last object of list gets cache_control cc, the others lose theirs. */
+static llmg__v *llmg__cache_last(llmg__rq *rq, llmg__v *list, llmg__v *cc)
+{
+    llmg__v *out, *c;
+    if (!cc || !llmg__vis_arr(list) || !list->n) return list;
+    out = llmg__varr(rq);
+    for (c = list->head; c; c = c->next) {
+        llmg__v *d = llmg__vis_obj(c) ? llmg__vcopy(rq, c) : c;
+        if (llmg__vis_obj(c)) {
+            if (c->next) llmg__vdel(d, "cache_control");
+            else llmg__vset(rq, d, "cache_control", cc);
+        }
+        llmg__vpush(rq, out, d);
+    }
+    return out;
+}
+
+/* ---------------------------------------------------------------- the build */
+
+static const char *const llmg__base_urls[] = {
+    "", "https://api.anthropic.com", "https://api.openai.com/v1", "https://api.openai.com/v1",
+    "https://chatgpt.com/backend-api/codex", "https://api.groq.com/openai/v1"
+};
+static const char *const llmg__paths[] = {
+    "", "/v1/messages", "/chat/completions", "/responses", "/responses", "/chat/completions"
+};
+static const char *const llmg__default_models[] = {
+    "", "claude-3-7-sonnet-20250219", "gpt-4o", "gpt-4o", "gpt-4o", "openai/gpt-oss-120b"
+};
+
+LLMG_API const char *llmg_provider_base_url(llmg_provider p)
+{
+    return (int)p > 0 && (int)p < LLMG__PROVIDER_COUNT ? llmg__base_urls[p] : "";
+}
+
+LLMG_API const char *llmg_provider_default_model(llmg_provider p)
+{
+    return (int)p > 0 && (int)p < LLMG__PROVIDER_COUNT ? llmg__default_models[p] : "";
+}
+
+LLMG_API llmg_request_opts llmg_request_opts_resolved(const llmg_request_opts *in)
+{
+    llmg_request_opts o;
+    if (in) o = *in;
+    else memset(&o, 0, sizeof o);
+    o.max_json_depth = LLMG__DEF(o.max_json_depth, 512);
+    o.max_body_bytes = LLMG__DEF(o.max_body_bytes, (size_t)256 << 20);
+    return o;
+}
+
+LLMG_API void llmg_request_init(llmg_request *req) { memset(req, 0, sizeof *req); }
+
+LLMG_API void llmg_request_free(llmg_request *req)
+{
+    if (!req) return;
+    if (req->_a.free_fn) {
+        llmg_buf_free(&req->_body, &req->_a);
+        llmg_buf_free(&req->_text, &req->_a);
+        llmg__free(&req->_a, req->_hdr, req->_hcap * sizeof *req->_hdr);
+    }
+    memset(req, 0, sizeof *req);
+}
+
+/* The host of a URL ("https://host:port/path" -> "host"). */
+static llmg_str llmg__url_host(llmg_str url)
+{
+    const char *p = url.ptr, *end = url.ptr + url.len, *q;
+    for (q = p; q + 2 < end; q++)
+        if (q[0] == ':' && q[1] == '/' && q[2] == '/') { p = q + 3; break; }
+    for (q = p; q < end && *q != '/' && *q != ':' && *q != '?' && *q != '#'; q++) {}
+    url.ptr = p;
+    url.len = (size_t)(q - p);
+    return url;
+}
+
+/* One header: name and value appended to req->_text as NUL-terminated
+   strings (views fixed once the text stops moving). */
+typedef struct llmg__hdr_ref { size_t name, name_len, value, value_len; } llmg__hdr_ref;
+
+static int llmg__hdr_bad(llmg_str s)
+{
+    size_t i;
+    for (i = 0; i < s.len; i++)
+        if (s.ptr[i] == '\r' || s.ptr[i] == '\n' || s.ptr[i] == '\0') return 1;
+    return 0;
+}
+
+static llmg_status llmg__rq_build(llmg__rq *rq, llmg_request *req, const llmg_provider_config *cfg,
+                                  const llmg_request_input *in)
+{
+    llmg_provider p = cfg->provider;
+    llmg__v *msgs, *sys, *tools, *opts, *model, *body, *mapped = NULL, *mo = NULL, *x;
+    llmg_str base = cfg->base_url, key = cfg->api_key, session;
+    llmg_json_writer w;
+    int absent, oauth = 0;
+    size_t i, nh = 0;
+    struct { const char *name; llmg_str value; } h[8];
+    llmg__hdr_ref *refs;
+
+    msgs = llmg__rq_parse(rq, in->messages, "messages", &absent, 0);
+    if (absent && rq->st == LLMG_OK) {
+        llmg__rq_fail(rq, LLMG_E_ARG, LLMG__MSG("request: invalid messages"));
+        llmg__rq_sayc(rq, "messages are required");
+    }
+    sys = llmg__rq_parse(rq, in->system, "system", &absent, 0);
+    tools = llmg__rq_parse(rq, in->tools, "tools", &absent, 0);
+    opts = llmg__rq_parse(rq, in->options, "options", &absent, 0);
+    if (absent) opts = llmg__vobj(rq);
+    if (rq->st != LLMG_OK) return rq->st;
+
+    if (llmg__vtype(msgs) == LLMG_JSON_STRING) {                 /* one user message */
+        llmg__v *m = llmg__vobj(rq);
+        llmg__vsetc(rq, m, "role", "user");
+        llmg__vset(rq, m, "content", msgs);
+        msgs = llmg__varr(rq);
+        llmg__vpush(rq, msgs, m);
+    }
+    if (!llmg__rq_messages_ok(rq, msgs)) return rq->st;
+    switch (llmg__vtype(sys)) {
+    case LLMG_JSON_NONE: case LLMG_JSON_NULL: sys = llmg__varr(rq); break;
+    case LLMG_JSON_STRING: {
+        llmg__v *s = llmg__vobj(rq);
+        llmg__vsetc(rq, s, "role", "system");
+        llmg__vset(rq, s, "content", sys);
+        sys = llmg__varr(rq);
+        llmg__vpush(rq, sys, s);
+        break;
+    }
+    case LLMG_JSON_ARRAY: break;
+    default: {                                   /* the Ruby class of what came */
+        llmg_json_type t = llmg__vtype(sys);
+        const char *c = t == LLMG_JSON_OBJECT ? "Hash" : t == LLMG_JSON_TRUE ? "TrueClass"
+                      : t == LLMG_JSON_FALSE ? "FalseClass"
+                      : sys->kind == LLMG__V_SRC && !llmg_json_is_int(sys->src) ? "Float" : "Integer";
+        llmg__rq_fail(rq, LLMG_E_ARG, LLMG__MSG("request: invalid system"));
+        llmg__rq_sayc(rq, "System parameter must be a string or array, got ");
+        llmg__rq_sayc(rq, c);
+        return rq->st;
+    }
+    }
+    if (llmg__vis_null(tools)) tools = NULL;
+    if (tools && !llmg__vis_arr(tools)) {
+        llmg__rq_fail(rq, LLMG_E_ARG, LLMG__MSG("request: invalid tools"));
+        llmg__rq_sayc(rq, "tools must be null or an array of tool definitions");
+        return rq->st;
+    }
+    if (!llmg__vis_obj(opts)) {
+        llmg__rq_fail(rq, LLMG_E_ARG, LLMG__MSG("request: invalid options"));
+        llmg__rq_sayc(rq, "options must be a JSON object");
+        return rq->st;
+    }
+
+    /* sanitize, then map the input, then the options (the gem's order) */
+    model = llmg__vget(opts, "model");
+    if (llmg__vtruthy(model))
+        msgs = llmg__sanitize(rq, msgs, model, p == LLMG_PROVIDER_OPENAI_COMPLETIONS ||
+                                               p == LLMG_PROVIDER_GROQ_COMPLETIONS);
+    if (!base.len) base = llmg_str_c(llmg__base_urls[p]);
+    while (base.len && base.ptr[base.len - 1] == '/') base.len--;
+    body = llmg__vobj(rq);
+    llmg__vsetc(rq, body, "model", llmg__default_models[p]);
+    session.ptr = "";
+    session.len = 0;
+    switch (p) {
+    case LLMG_PROVIDER_ANTHROPIC_MESSAGES: {
+        llmg__v *cc, *ret;
+        oauth = key.len >= 10 && !memcmp(key.ptr, "sk-ant-oat", 10);
+        mapped = llmg__messages_anthropic(rq, msgs);
+        if (sys->n == 1 && llmg__vis(llmg__vget(sys->head, "role"), "system")) {
+            llmg__v *s = llmg__vobj(rq), *one = llmg__varr(rq);
+            llmg__vsetc(rq, s, "type", "text");
+            llmg__vset(rq, s, "text", llmg__vget(sys->head, "content"));
+            x = llmg__vget(sys->head, "cache_control");
+            if (llmg__vtruthy(x)) llmg__vset(rq, s, "cache_control", x);
+            llmg__vpush(rq, one, s);
+            sys = one;
+        }
+        mo = llmg__options_anthropic(rq, opts);
+        if (rq->st != LLMG_OK) return rq->st;
+        ret = llmg__vdel(mo, "cache_retention");
+        cc = llmg__anthropic_cache(rq, ret, llmg_str_eq(llmg__url_host(base), llmg_str_c("api.anthropic.com")));
+        llmg__vset(rq, body, "messages", mapped);
+        tools = llmg__cache_last(rq, tools, cc);
+        if (tools && tools->n) llmg__vset(rq, body, "tools", tools);
+        if (oauth) {
+            llmg__v *id = llmg__vobj(rq), *s = llmg__varr(rq);
+            llmg__vsetc(rq, id, "type", "text");
+            llmg__vsetc(rq, id, "text", "You are Claude Code, Anthropic's official CLI for Claude.");
+            llmg__vpush(rq, s, id);
+            for (x = sys->head; x; x = x->next) llmg__vpush(rq, s, x);
+            sys = s;
+        }
+        sys = llmg__cache_last(rq, sys, cc);
+        if (sys && sys->n) llmg__vset(rq, body, "system", sys);
+        if (cc) llmg__vset(rq, body, "cache_control", cc);
+        llmg__vmerge_all(rq, body, mo);
+        break;
+    }
+    case LLMG_PROVIDER_OPENAI_COMPLETIONS:
+    case LLMG_PROVIDER_GROQ_COMPLETIONS: {
+        int groq = p == LLMG_PROVIDER_GROQ_COMPLETIONS;
+        llmg__v *all = llmg__varr(rq), *so;
+        if (groq) msgs = llmg__groq_files(rq, msgs);
+        mapped = llmg__messages_chat(rq, msgs);
+        if (groq) llmg__groq_reasoning(rq, mapped);
+        sys = llmg__system_roles(rq, sys, "system", "developer");
+        if (groq) sys = llmg__system_roles(rq, sys, "developer", "system");
+        tools = llmg__tools_chat(rq, tools);
+        mo = groq ? llmg__options_groq(rq, opts) : llmg__options_chat(rq, opts);
+        if (rq->st != LLMG_OK) return rq->st;
+        for (x = sys ? sys->head : NULL; x; x = x->next) llmg__vpush(rq, all, x);
+        for (x = mapped ? mapped->head : NULL; x; x = x->next) llmg__vpush(rq, all, x);
+        llmg__vset(rq, body, "messages", all);
+        if (groq) {
+            llmg__vset(rq, body, "tools", tools);
+            so = llmg__vobj(rq);
+            llmg__vset(rq, so, "include_usage", llmg__vbool(rq, 1));
+            llmg__vset(rq, body, "stream_options", so);
+            llmg__vmerge_all(rq, body, mo);
+        } else {
+            if (tools) llmg__vset(rq, body, "tools", tools);
+            llmg__vmerge_all(rq, body, mo);
+            so = llmg__vget(body, "stream_options");
+            so = llmg__vis_obj(so) ? llmg__vcopy(rq, so) : llmg__vobj(rq);
+            llmg__vset(rq, so, "include_usage", llmg__vbool(rq, 1));
+            llmg__vset(rq, body, "stream_options", so);
+        }
+        break;
+    }
+    case LLMG_PROVIDER_OPENAI_RESPONSES:
+        mapped = llmg__messages_responses(rq, msgs);
+        sys = llmg__system_roles(rq, sys, "system", "developer");
+        tools = llmg__tools_responses(rq, tools);
+        mo = llmg__options_responses(rq, opts);
+        if (rq->st != LLMG_OK) return rq->st;
+        llmg__vset(rq, body, "input", mapped);
+        if (sys && sys->n) llmg__vset(rq, body, "instructions", llmg__vget(sys->head, "content"));
+        if (tools) llmg__vset(rq, body, "tools", tools);
+        llmg__vmerge_all(rq, body, mo);
+        break;
+    case LLMG_PROVIDER_OPENAI_CODEX: {
+        llmg_buf j;
+        llmg__v *inc;
+        mapped = llmg__messages_codex(rq, msgs);
+        sys = llmg__system_roles(rq, sys, "system", "developer");
+        tools = llmg__tools_responses(rq, tools);
+        mo = llmg__options_codex(rq, opts);
+        if (rq->st != LLMG_OK) return rq->st;
+        memset(&j, 0, sizeof j);
+        for (x = sys ? sys->head : NULL; x; x = x->next) {
+            llmg__v *t = llmg__vis_obj(x) ? llmg__vget(x, "content") : x;
+            llmg_str s;
+            if (!llmg__vtruthy(t)) continue;
+            s = llmg__vtos(rq, t);
+            if (j.ptr) llmg__rb_put(rq, &j, "\n", 1);
+            llmg__rb_put(rq, &j, s.ptr, s.len);
+        }
+        if (llmg__is_blank(llmg_bstr(&j))) llmg__vsetc(rq, body, "instructions", "You are a helpful assistant.");
+        else llmg__vset(rq, body, "instructions", llmg__vstr(rq, llmg__rq_dup(rq, j.ptr, j.len)));
+        llmg_buf_free(&j, &rq->a);
+        llmg__vset(rq, body, "input", mapped);
+        llmg__vset(rq, body, "store", llmg__vbool(rq, 0));
+        inc = llmg__varr(rq);
+        llmg__vpush(rq, inc, llmg__vstrc(rq, "reasoning.encrypted_content"));
+        llmg__vset(rq, body, "include", inc);
+        llmg__vset(rq, body, "stream", llmg__vbool(rq, 1));
+        if (tools) llmg__vset(rq, body, "tools", tools);
+        llmg__vmerge_all(rq, body, mo);
+        x = llmg__vdel(body, "prompt_cache_key");
+        if (llmg__vtruthy(x)) session = llmg__vtos(rq, x);
+        break;
+    }
+    default:
+        break;
+    }
+    llmg__vset(rq, body, "stream", llmg__vbool(rq, 1));
+    if (rq->st != LLMG_OK) return rq->st;
+
+    /* the body */
+    if (!llmg__rq_writer(rq, &w)) return rq->st;
+    llmg__vwrite(&w, body);
+    llmg__rq_writer_check(rq, &w);
+    if (rq->st == LLMG_OK) {
+        req->_body = w.out;
+        memset(&w.out, 0, sizeof w.out);
+    }
+    llmg_json_writer_free(&w);
+    if (rq->st != LLMG_OK) return rq->st;
+
+    /* the headers, in the gem's order */
+#define LLMG__H(n, v) (h[nh].name = (n), h[nh].value = (v), nh++)
+    if (p == LLMG_PROVIDER_ANTHROPIC_MESSAGES) {
+        LLMG__H("anthropic-version", llmg_str_c("2023-06-01"));
+        LLMG__H("content-type", llmg_str_c("application/json"));
+        if (!oauth) {
+            if (key.len) LLMG__H("x-api-key", key);
+            LLMG__H("anthropic-beta", llmg_str_c("code-execution-2025-05-22,files-api-2025-04-14"));
+        } else {
+            LLMG__H("authorization", llmg_str_c(""));
+            LLMG__H("anthropic-dangerous-direct-browser-access", llmg_str_c("true"));
+            LLMG__H("anthropic-beta", llmg_str_c("claude-code-20250219,oauth-2025-04-20"));
+            LLMG__H("user-agent", llmg_str_c("claude-cli/2.1.2 (external, cli)"));
+            LLMG__H("x-app", llmg_str_c("cli"));
+        }
+    } else {
+        LLMG__H("content-type", llmg_str_c("application/json"));
+        if (key.len) LLMG__H("authorization", llmg_str_c(""));
+        if (p == LLMG_PROVIDER_OPENAI_CODEX) {
+            LLMG__H("openai-beta", llmg_str_c("responses=experimental"));
+            if (cfg->account_id.len) LLMG__H("chatgpt-account-id", cfg->account_id);
+            if (session.len) LLMG__H("session_id", session);
+        }
+    }
+#undef LLMG__H
+    refs = (llmg__hdr_ref *)llmg__rq_mem(rq, (nh + cfg->header_count) * sizeof *refs + 1);
+    if (!refs) return rq->st;
+    {
+        llmg_buf *t = &req->_text;
+        llmg_allocator *a = &rq->a;
+        llmg_status st = llmg__buf_append(t, a, base.ptr, base.len, LLMG__NOLIMIT);
+        if (st == LLMG_OK) st = llmg__buf_append(t, a, llmg__paths[p], strlen(llmg__paths[p]) + 1, LLMG__NOLIMIT);
+        for (i = 0; i < nh + cfg->header_count && st == LLMG_OK; i++) {
+            llmg_str name, value;
+            size_t k, j;
+            if (i < nh) {
+                name = llmg_str_c(h[i].name);
+                value = h[i].value;
+            } else {
+                name = cfg->headers[i - nh].name;
+                value = cfg->headers[i - nh].value;
+                if (!name.len || llmg__hdr_bad(name) || llmg__hdr_bad(value)) {
+                    llmg__rq_fail(rq, LLMG_E_ARG, LLMG__MSG("request: invalid header"));
+                    llmg__rq_sayc(rq, "a header name is empty, or a name or value holds CR, LF or NUL");
+                    return rq->st;
+                }
+            }
+            if (i < nh && (llmg__hdr_bad(value))) {
+                llmg__rq_fail(rq, LLMG_E_ARG, LLMG__MSG("request: invalid header"));
+                llmg__rq_sayc(rq, "the api key or account id holds CR, LF or NUL");
+                return rq->st;
+            }
+            refs[i].name = t->len;
+            refs[i].name_len = name.len;
+            for (k = 0; k < name.len && st == LLMG_OK; k++) {
+                char c = name.ptr[k];
+                if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+                st = llmg__buf_append(t, a, &c, 1, LLMG__NOLIMIT);
+            }
+            if (st == LLMG_OK) st = llmg__buf_append(t, a, "", 1, LLMG__NOLIMIT);
+            refs[i].value = t->len;
+            if (st == LLMG_OK && i < nh && !value.len && !strcmp(h[i].name, "authorization")) {
+                st = llmg__buf_append(t, a, "Bearer ", 7, LLMG__NOLIMIT);
+                value = key;
+            }
+            if (st == LLMG_OK) st = llmg__buf_append(t, a, value.ptr, value.len, LLMG__NOLIMIT);
+            refs[i].value_len = t->len - refs[i].value;
+            if (st == LLMG_OK) st = llmg__buf_append(t, a, "", 1, LLMG__NOLIMIT);
+            /* a name set again replaces the earlier value, in its place */
+            for (j = 0; j < i && st == LLMG_OK; j++) {
+                if (refs[j].name_len != refs[i].name_len ||
+                    memcmp(t->ptr + refs[j].name, t->ptr + refs[i].name, refs[i].name_len)) continue;
+                refs[j].value = refs[i].value;
+                refs[j].value_len = refs[i].value_len;
+                refs[i].name_len = (size_t)-1;
+                break;
+            }
+        }
+        if (st == LLMG_OK) {
+            req->_hcap = nh + cfg->header_count;
+            req->_hdr = (llmg_header *)llmg__alloc(a, (req->_hcap ? req->_hcap : 1) * sizeof *req->_hdr);
+            if (!req->_hdr) st = LLMG_E_NOMEM;
+        }
+        if (st != LLMG_OK) {
+            llmg__rq_nomem(rq);
+            return rq->st;
+        }
+        for (i = 0; i < req->_hcap; i++) {
+            if (refs[i].name_len == (size_t)-1) continue;
+            req->_hdr[req->header_count].name.ptr = t->ptr + refs[i].name;
+            req->_hdr[req->header_count].name.len = refs[i].name_len;
+            req->_hdr[req->header_count].value.ptr = t->ptr + refs[i].value;
+            req->_hdr[req->header_count].value.len = refs[i].value_len;
+            req->header_count++;
+        }
+        req->url.ptr = t->ptr;
+        req->url.len = base.len + strlen(llmg__paths[p]);
+    }
+    return LLMG_OK;
+}
+
+LLMG_API llmg_status llmg_request_build(llmg_request *req, const llmg_provider_config *cfg,
+                                        const llmg_request_input *in,
+                                        const llmg_request_opts *opts, llmg_error *err)
+{
+    llmg__rq rq;
+    llmg_status st;
+    llmg_allocator a;
+    if (!req || !cfg || !in) return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("request: NULL argument"), 0);
+    llmg_request_free(req);
+    req->message = llmg_str_c("");
+    req->method = llmg_str_c("POST");
+    memset(&rq, 0, sizeof rq);
+    rq.o = llmg_request_opts_resolved(opts);
+    st = llmg__allocator_resolve(&rq.o.allocator, &a, err);
+    if (st != LLMG_OK) return st;
+    if (cfg->provider <= LLMG_PROVIDER_NONE || (int)cfg->provider >= LLMG__PROVIDER_COUNT)
+        return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("request: unknown provider"), 0);
+    if (cfg->header_count && !cfg->headers)
+        return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("request: header_count without headers"), 0);
+    rq.a = a;
+    req->_a = a;
+    rq.provider = cfg->provider;
+    rq.tprov = llmg_str_c(llmg__provider_ident[cfg->provider][0]);
+    rq.tapi = llmg_str_c(llmg__provider_ident[cfg->provider][1]);
+    st = llmg__rq_build(&rq, req, cfg, in);
+    if (st == LLMG_OK && rq.st != LLMG_OK) st = rq.st;
+    while (rq.docs) {
+        llmg_json_doc_free(&rq.docs->doc);
+        rq.docs = rq.docs->next;
+    }
+    while (rq.blk) {
+        llmg__rq_blk *next = rq.blk->next;
+        llmg__free(&a, rq.blk, rq.blk->size);
+        rq.blk = next;
+    }
+    if (st == LLMG_OK) {
+        llmg_buf_free(&rq.msg, &a);
+        req->body = llmg_bstr(&req->_body);
+        req->headers = req->_hdr;
+        return llmg__ok(err, LLMG_OK);
+    }
+    {
+        llmg_str m = llmg_bstr(&rq.msg);
+        const char *smsg = rq.smsg ? rq.smsg : llmg_status_message(st);
+        uint64_t off = rq.offset;
+        llmg_request_free(req);
+        req->_a = a;
+        req->method = llmg_str_c("POST");
+        if (!m.len) m = llmg_str_c(smsg);
+        if (llmg__buf_append(&req->_text, &a, m.ptr, m.len, LLMG__NOLIMIT) == LLMG_OK)
+            req->message = llmg_bstr(&req->_text);
+        else
+            req->message = llmg_str_c(smsg);
+        llmg_buf_free(&rq.msg, &a);
+        return llmg__fail(err, st, smsg, off);
+    }
 }
 
 #ifdef __cplusplus

@@ -9,6 +9,8 @@
    llmg replay     --provider KEY [--chunk N] [--status CODE] [--now-ms MS]
                    [--final-only] [FILE]
                                         normalize a response body
+   llmg request    [--provider KEY] [FILE]
+                                        the HTTP request for a call
 
    FILE defaults to standard input. Exit status, for every subcommand: 0
    success, 1 a provider or stream error (also invalid input), 2 usage or
@@ -56,6 +58,9 @@ static const char usage_text[] =
     "  replay     --provider KEY [--chunk N] [--status CODE] [--now-ms MS] [--final-only] [FILE]\n"
     "                                                the normalized events of a response body\n"
     "                                                (FILE), one JSON line each\n"
+    "  request    [--provider KEY] [FILE]            the HTTP request (method, url, headers, body)\n"
+    "                                                of a call {messages, system, tools, options,\n"
+    "                                                config} as one JSON line\n"
     "  version                                       print the library version\n"
     "\n"
     "FILE defaults to standard input. --chunk N feeds N bytes per call (default: all at once).\n"
@@ -511,6 +516,211 @@ static int cmd_replay(int argc, char **argv)
     return rc;
 }
 
+/* ---------------------------------------------------------------- request
+   FILE is one call: {"messages", "system", "tools", "options", "config"},
+   config holding "provider" (the key), "api_key" and "account_id". Any
+   string may be given as {"$string": {"bytes": N, "parts": [{"text": T,
+   "repeat": K}, ...]}}: the parts joined, each repeated K times (default
+   1), N bytes in all. Prints {"method","url","headers","body"}. */
+
+/* The string a $string descriptor stands for, into out; 0 when d is not
+   a well-formed descriptor. */
+static int expand_string(llmg_json_val d, llmg_buf *out)
+{
+    llmg_json_val parts = llmg_json_getc(d, "parts"), part;
+    llmg_json_iter it;
+    int64_t bytes = -1;
+    if (llmg_json_typeof(parts) != LLMG_JSON_ARRAY) return 0;
+    if (llmg_json_typeof(llmg_json_getc(d, "bytes")) != LLMG_JSON_NONE &&
+        llmg_json_get_int64(llmg_json_getc(d, "bytes"), &bytes) != LLMG_OK) return 0;
+    out->len = 0;
+    it = llmg_json_iter_init(parts);
+    while (llmg_json_iter_next(&it, NULL, &part)) {
+        llmg_buf text;
+        int64_t repeat = 1, k;
+        memset(&text, 0, sizeof text);
+        if (llmg_json_typeof(llmg_json_getc(part, "repeat")) != LLMG_JSON_NONE &&
+            (llmg_json_get_int64(llmg_json_getc(part, "repeat"), &repeat) != LLMG_OK || repeat < 0))
+            return 0;
+        if (llmg_json_dup_str(llmg_json_getc(part, "text"), NULL, &text) != LLMG_OK) return 0;
+        for (k = 0; k < repeat; k++) {
+            if (out->len + text.len + 1 > out->cap) {
+                size_t cap = out->cap ? out->cap : 4096;
+                char *p;
+                while (cap < out->len + text.len + 1) cap *= 2;
+                p = (char *)realloc(out->ptr, cap);
+                if (!p) { llmg_buf_free(&text, NULL); return 0; }
+                out->ptr = p;
+                out->cap = cap;
+            }
+            if (text.len) memcpy(out->ptr + out->len, text.ptr, text.len);
+            out->len += text.len;
+        }
+        llmg_buf_free(&text, NULL);
+    }
+    return bytes < 0 || (uint64_t)bytes == out->len;
+}
+
+/* Writes v with every $string descriptor expanded; 0 on a bad descriptor. */
+static int write_expanded(llmg_json_writer *w, llmg_json_val v)
+{
+    llmg_json_type t = llmg_json_typeof(v);
+    llmg_json_iter it;
+    llmg_json_val k, x;
+    if (t == LLMG_JSON_OBJECT && llmg_json_size(v) == 1 &&
+        llmg_json_typeof(llmg_json_getc(v, "$string")) == LLMG_JSON_OBJECT) {
+        llmg_buf s;
+        int ok;
+        llmg_str view;
+        memset(&s, 0, sizeof s);
+        ok = expand_string(llmg_json_getc(v, "$string"), &s);
+        view.ptr = s.ptr ? s.ptr : "";
+        view.len = s.len;
+        if (ok) llmg_json_write_str(w, view);
+        free(s.ptr);
+        return ok;
+    }
+    if (t != LLMG_JSON_OBJECT && t != LLMG_JSON_ARRAY) return llmg_json_write_val(w, v) == LLMG_OK;
+    if (t == LLMG_JSON_OBJECT) llmg_json_write_obj_begin(w);
+    else llmg_json_write_arr_begin(w);
+    it = llmg_json_iter_init(v);
+    while (llmg_json_iter_next(&it, &k, &x)) {
+        if (t == LLMG_JSON_OBJECT) llmg_json_write_val(w, k);
+        if (!write_expanded(w, x)) return 0;
+    }
+    if (t == LLMG_JSON_OBJECT) llmg_json_write_obj_end(w);
+    else llmg_json_write_arr_end(w);
+    return 1;
+}
+
+/* in->FIELD: the expanded JSON text of call.FIELD (empty when absent). */
+static int request_field(llmg_json_val call, const char *name, llmg_buf *text)
+{
+    llmg_json_writer w;
+    llmg_json_val v = llmg_json_getc(call, name);
+    int ok;
+    memset(text, 0, sizeof *text);
+    if (llmg_json_typeof(v) == LLMG_JSON_NONE) return 1;
+    if (llmg_json_writer_init(&w, NULL, NULL) != LLMG_OK) return 0;
+    ok = write_expanded(&w, v) && llmg_json_writer_status(&w, NULL) == LLMG_OK;
+    *text = w.out;
+    memset(&w.out, 0, sizeof w.out);
+    llmg_json_writer_free(&w);
+    return ok;
+}
+
+static int cmd_request(int argc, char **argv)
+{
+    static const char *const fields[] = {"messages", "system", "tools", "options"};
+    const char *file = NULL;
+    llmg_provider provider = LLMG_PROVIDER_NONE;
+    llmg_provider_config cfg;
+    llmg_request_input in;
+    llmg_request req;
+    llmg_json_doc doc;
+    llmg_json_val call, conf;
+    llmg_json_writer w;
+    llmg_buf text[4], key, account;
+    llmg_str *slot[4];
+    llmg_error err;
+    llmg_status st;
+    char *buf;
+    size_t len, i;
+    int rc = CLI_EXIT_OK;
+
+    for (i = 0; i < (size_t)argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--provider") == 0 && i + 1 < (size_t)argc) {
+            provider = llmg_provider_from_name(llmg_str_c(argv[++i]));
+            if (provider == LLMG_PROVIDER_NONE) return usage("request: unknown provider");
+        } else if ((a[0] == '-' && a[1] != '\0') || file) {
+            return usage("request: bad arguments");
+        } else {
+            file = a;
+        }
+    }
+    if (!read_all(file, &buf, &len)) return CLI_EXIT_USAGE;
+    llmg_json_doc_init(&doc);
+    if (llmg_json_parse(&doc, buf, len, NULL, &err) != LLMG_OK) {
+        rc = report("request: ", &err);
+        llmg_json_doc_free(&doc);
+        free(buf);
+        return rc;
+    }
+    call = llmg_json_root(&doc);
+    conf = llmg_json_getc(call, "config");
+    memset(&cfg, 0, sizeof cfg);
+    memset(&in, 0, sizeof in);
+    memset(&key, 0, sizeof key);
+    memset(&account, 0, sizeof account);
+    cfg.provider = provider;
+    if (provider == LLMG_PROVIDER_NONE) {
+        llmg_str name;
+        llmg_buf b;
+        memset(&b, 0, sizeof b);
+        if (llmg_json_str_view(llmg_json_getc(conf, "provider"), &name) ||
+            (llmg_json_dup_str(llmg_json_getc(conf, "provider"), NULL, &b) == LLMG_OK &&
+             (name = llmg_bstr(&b), 1)))
+            cfg.provider = llmg_provider_from_name(name);
+        llmg_buf_free(&b, NULL);
+    }
+    if (llmg_json_dup_str(llmg_json_getc(conf, "api_key"), NULL, &key) == LLMG_OK) cfg.api_key = llmg_bstr(&key);
+    if (llmg_json_dup_str(llmg_json_getc(conf, "account_id"), NULL, &account) == LLMG_OK)
+        cfg.account_id = llmg_bstr(&account);
+    slot[0] = &in.messages;
+    slot[1] = &in.system;
+    slot[2] = &in.tools;
+    slot[3] = &in.options;
+    for (i = 0; i < 4; i++) {
+        if (!request_field(call, fields[i], &text[i])) {
+            fprintf(stderr, "error: %s: a $string descriptor is malformed or its parts do not add up "
+                            "to its bytes\n", fields[i]);
+            rc = CLI_EXIT_ERROR;
+        }
+        *slot[i] = llmg_bstr(&text[i]);
+    }
+    if (rc == CLI_EXIT_OK && cfg.provider == LLMG_PROVIDER_NONE) {
+        fputs("error: unknown provider: give config.provider or --provider KEY\n", stderr);
+        rc = CLI_EXIT_ERROR;
+    }
+    llmg_request_init(&req);
+    if (rc == CLI_EXIT_OK) {
+        st = llmg_request_build(&req, &cfg, &in, NULL, &err);
+        if (st < 0) {
+            fprintf(stderr, "error: %s\n", req.message.ptr);
+            rc = st == LLMG_E_NOMEM ? CLI_EXIT_USAGE : CLI_EXIT_ERROR;
+        } else {
+            llmg_json_writer_init(&w, NULL, NULL);
+            llmg_json_write_obj_begin(&w);
+            llmg_json_write_keyc(&w, "method");
+            llmg_json_write_str(&w, req.method);
+            llmg_json_write_keyc(&w, "url");
+            llmg_json_write_str(&w, req.url);
+            llmg_json_write_keyc(&w, "headers");
+            llmg_json_write_obj_begin(&w);
+            for (i = 0; i < req.header_count; i++) {
+                llmg_json_write_key(&w, req.headers[i].name);
+                llmg_json_write_str(&w, req.headers[i].value);
+            }
+            llmg_json_write_obj_end(&w);
+            llmg_json_write_keyc(&w, "body");
+            llmg_json_write_raw(&w, req.body);
+            llmg_json_write_obj_end(&w);
+            if (llmg_json_writer_status(&w, &err) == LLMG_OK) print_line(&w);
+            else rc = report("request: ", &err);
+            llmg_json_writer_free(&w);
+        }
+    }
+    llmg_request_free(&req);
+    for (i = 0; i < 4; i++) llmg_buf_free(&text[i], NULL);
+    llmg_buf_free(&key, NULL);
+    llmg_buf_free(&account, NULL);
+    llmg_json_doc_free(&doc);
+    free(buf);
+    if (fflush(stdout) != 0) return CLI_EXIT_USAGE;
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return usage(NULL);
@@ -518,6 +728,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "json-check") == 0) return cmd_json_check(argc - 2, argv + 2);
     if (strcmp(argv[1], "classify") == 0) return cmd_classify(argc - 2, argv + 2);
     if (strcmp(argv[1], "replay") == 0) return cmd_replay(argc - 2, argv + 2);
+    if (strcmp(argv[1], "request") == 0) return cmd_request(argc - 2, argv + 2);
     if (strcmp(argv[1], "version") == 0) {
         printf("llmg %s\n", LLMG_VERSION_STRING);
         return 0;
