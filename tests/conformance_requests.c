@@ -7,6 +7,7 @@
        conformance_requests EXPECTED_DIR --emit DIR FILE...
        conformance_requests --check DIR
        conformance_requests --fake DIR/N.json
+       conformance_requests --equal WANT GOT
 
    --emit: each FILE is a path relative to EXPECTED_DIR. For the n-th call
    (counted from 1 over all FILEs, in order) it writes DIR/n.json, the
@@ -1008,6 +1009,33 @@ done:
     return rc;
 }
 
+/* --equal: both files parse as JSON and are JSON-equal. */
+static int equal_files(const char *want_path, const char *got_path)
+{
+    size_t wl = 0, gl = 0;
+    char *want = read_file(want_path, &wl), *got = read_file(got_path, &gl);
+    llmg_json_doc wd, gd;
+    int rc = 1;
+    llmg_json_doc_init(&wd);
+    llmg_json_doc_init(&gd);
+    if (!want || !got) {
+        fprintf(stderr, "cannot read %s\n", want ? got_path : want_path);
+    } else if (llmg_json_parse(&wd, want, wl, NULL, NULL) != LLMG_OK) {
+        fprintf(stderr, "%s: not one JSON value\n", want_path);
+    } else if (llmg_json_parse(&gd, got, gl, NULL, NULL) != LLMG_OK) {
+        fprintf(stderr, "%s: not one JSON value\n", got_path);
+    } else if (!json_equal(llmg_json_root(&wd), llmg_json_root(&gd))) {
+        fprintf(stderr, "%s and %s differ\n", want_path, got_path);
+    } else {
+        rc = 0;
+    }
+    llmg_json_doc_free(&wd);
+    llmg_json_doc_free(&gd);
+    free(want);
+    free(got);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     int i, n = 0, ok = 1;
@@ -1017,10 +1045,12 @@ int main(int argc, char **argv)
         return n_fail ? 1 : 0;
     }
     if (argc == 3 && strcmp(argv[1], "--fake") == 0) return fake(argv[2]);
+    if (argc == 4 && strcmp(argv[1], "--equal") == 0) return equal_files(argv[2], argv[3]);
     if (argc < 4 || strcmp(argv[2], "--emit") != 0) {
         fprintf(stderr, "usage: conformance_requests EXPECTED_DIR --emit DIR FILE...\n"
                         "       conformance_requests --check DIR\n"
-                        "       conformance_requests --fake DIR/N.json\n");
+                        "       conformance_requests --fake DIR/N.json\n"
+                        "       conformance_requests --equal WANT GOT\n");
         return 2;
     }
     for (i = 4; i < argc; i++) ok &= emit_file(argv[1], argv[i], argv[3], &n);
