@@ -18,7 +18,8 @@ CFLAGS_P  = -std=c99 -O1 -g $(WARN)
 
 HDR       = llm_gateway.h
 TEST_SRC  = tests/test_main.c tests/test_base.c tests/test_sse.c tests/test_json.c \
-            tests/test_pjson.c tests/test_errors.c tests/test_stream.c
+            tests/test_pjson.c tests/test_errors.c tests/test_stream.c \
+            tests/test_request.c
 TEST_HDR  = tests/test.h
 EXAMPLES  = build/llmg build/minimal build/stream
 
@@ -49,7 +50,6 @@ build/asan/conformance_streams: tests/conformance_streams.c tests/conformance.h 
 	@mkdir -p build/asan
 	$(CC) $(CFLAGS_A) -o $@ tests/conformance_streams.c
 
-# not in `make test` yet: it checks `llmg request` (sh tests/conformance_requests.sh)
 build/asan/conformance_requests: tests/conformance_requests.c tests/conformance.h $(HDR)
 	@mkdir -p build/asan
 	$(CC) $(CFLAGS_A) -o $@ tests/conformance_requests.c
@@ -68,7 +68,7 @@ build/plain/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	$(CC) $(CFLAGS_P) -o $@ $(TEST_SRC)
 
 test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg build/asan/conformance_errors \
-      build/asan/conformance_streams
+      build/asan/conformance_streams build/asan/conformance_requests
 	@sh tests/run.sh
 
 test-valgrind: build/plain/test_unit

@@ -8796,7 +8796,7 @@ static llmg__v *llmg__sanitize(llmg__rq *rq, llmg__v *msgs, const llmg__v *tmode
     llmg__v *out, *m;
     if (!llmg__vis_arr(msgs)) return msgs;
     out = llmg__varr(rq);
-    for (m = msgs->head; m && out; m = m->next) {
+    for (m = msgs ? msgs->head : NULL; m && out; m = m->next) {
         llmg__v *s = llmg__vis_obj(m) ? llmg__sanitize_message(rq, m, tmodel) : m;
         llmg__v *content = llmg__vget(s, "content"), *keep, *moved, *b;
         if (!llmg__vis(llmg__vget(s, "role"), "assistant") || !llmg__vis_arr(content)) {
@@ -8820,7 +8820,7 @@ static llmg__v *llmg__sanitize(llmg__rq *rq, llmg__v *msgs, const llmg__v *tmode
     if (!chat || !out) return out;
     msgs = out;
     out = llmg__varr(rq);
-    for (m = msgs->head; m && out; m = m->next) {
+    for (m = msgs ? msgs->head : NULL; m && out; m = m->next) {
         llmg__v *content = llmg__vget(m, "content"), *nc, *b;
         if (!llmg__vis_arr(content)) {
             llmg__vpush(rq, out, m);
@@ -9091,7 +9091,8 @@ static llmg__v *llmg__message_basic(llmg__rq *rq, llmg__v *m, llmg__v *(*fn)(llm
 static llmg__v *llmg__messages_anthropic(llmg__rq *rq, llmg__v *msgs)
 {
     llmg__v *out = llmg__varr(rq), *m;
-    for (m = msgs->head; m; m = m->next) llmg__vpush(rq, out, llmg__message_basic(rq, m, llmg__block_anthropic));
+    for (m = msgs ? msgs->head : NULL; m; m = m->next)
+        llmg__vpush(rq, out, llmg__message_basic(rq, m, llmg__block_anthropic));
     return out;
 }
 
@@ -9100,7 +9101,7 @@ static llmg__v *llmg__messages_anthropic(llmg__rq *rq, llmg__v *msgs)
 static llmg__v *llmg__messages_chat(llmg__rq *rq, llmg__v *msgs)
 {
     llmg__v *out = llmg__varr(rq), *m;
-    for (m = msgs->head; m; m = m->next) {
+    for (m = msgs ? msgs->head : NULL; m; m = m->next) {
         llmg__v *mm = llmg__message_basic(rq, m, llmg__block_chat);
         llmg__v *calls = llmg__varr(rq), *regular = llmg__varr(rq), *tools = llmg__varr(rq), *c;
         llmg__v *content = llmg__vget(mm, "content");
@@ -9125,7 +9126,7 @@ static llmg__v *llmg__messages_chat(llmg__rq *rq, llmg__v *msgs)
 static llmg__v *llmg__groq_files(llmg__rq *rq, llmg__v *msgs)
 {
     llmg__v *out = llmg__varr(rq), *m;
-    for (m = msgs->head; m; m = m->next) {
+    for (m = msgs ? msgs->head : NULL; m; m = m->next) {
         llmg__v *content = llmg__vget(m, "content"), *nc, *b;
         int any = 0;
         if (llmg__vis_arr(content))
@@ -9217,7 +9218,7 @@ static llmg__v *llmg__function_call(llmg__rq *rq, llmg__v *call_id, llmg__v *nam
 static llmg__v *llmg__messages_responses(llmg__rq *rq, llmg__v *msgs)
 {
     llmg__v *out = llmg__varr(rq), *m;
-    for (m = msgs->head; m; m = m->next) {
+    for (m = msgs ? msgs->head : NULL; m; m = m->next) {
         llmg__v *id = llmg__vget(m, "id"), *content = llmg__vget(m, "content"), *b, *o;
         if (llmg__vtruthy(id) && llmg__vis_arr(content)) {          /* assistant history */
             for (b = content->head; b; b = b->next) {

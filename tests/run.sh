@@ -29,5 +29,7 @@ part "llmg tool" sh tests/cli.sh
 part "conformance with the gem: error classification" sh tests/conformance_errors.sh
 part "conformance with the gem: streams" sh tests/conformance_streams.sh
 part "hand-written streams (tests/fixtures/streams)" sh tests/streams.sh
+part "conformance with the gem: requests" sh tests/conformance_requests.sh
+part "hand-written requests (tests/fixtures/requests)" sh tests/requests.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

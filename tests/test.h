@@ -50,5 +50,6 @@ void suite_json(void);
 void suite_pjson(void);
 void suite_errors(void);
 void suite_stream(void);
+void suite_request(void);
 
 #endif

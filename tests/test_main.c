@@ -134,6 +134,7 @@ int main(void)
     suite_pjson();
     suite_errors();
     suite_stream();
+    suite_request();
     printf("%d passed, %d failed\n", n_passed, n_failed);
     return n_failed ? 1 : 0;
 }
