@@ -87,7 +87,7 @@ bench: build/bench
 	build/bench
 
 FUZZ_SECONDS ?= 10
-FUZZ_TARGETS  = json pjson sse errors stream
+FUZZ_TARGETS  = json pjson sse errors stream request
 FUZZ_CFLAGS   = -g -O1 -fno-sanitize-recover=all -fsanitize=address,undefined
 build/fuzz/impl.o: fuzz/fuzz_impl.c $(HDR)
 	@mkdir -p build/fuzz
