@@ -54,6 +54,9 @@
                      from the gem's JSON form
         >>stream     response bytes -> normalized events and the message,
                      for the five APIs (mappers + accumulator)
+        >>request    a transcript, tools and options -> the HTTP request each
+                     provider expects (builders, option mappers, the
+                     cross-provider sanitizer)
 
    COMPILE-TIME OPTIONS
         LLM_GATEWAY_IMPLEMENTATION  (one TU)     compile the implementation here
@@ -117,6 +120,8 @@
             streamed message bytes  64 MiB    llmg_stream_opts.max_message_bytes
             streamed blocks         65536     llmg_stream_opts.max_blocks
             one event's JSON depth  512       llmg_stream_opts.max_json_depth
+            request input nesting   512       llmg_request_opts.max_json_depth
+            request body            256 MiB   llmg_request_opts.max_body_bytes
         Memory: the SSE framer holds at most one partial line and one event
         (line + event limits, plus the event name and id); a parsed JSON
         document holds sizeof(llmg_json_tok) (32 bytes on 64-bit hosts) per
@@ -127,7 +132,10 @@
         validator's nesting bits. A stream holds the framer, the tokens of
         one event's data, a scratch buffer of about one event's size, a
         partial-JSON reader for the open tool call, and the message (within
-        max_message_bytes, plus about 200 bytes a block).
+        max_message_bytes, plus about 200 bytes a block). A request build
+        holds, until it returns, the tokens of its four inputs and about 100
+        bytes a JSON value in an arena, plus the strings it changes; what it
+        keeps is the body, the URL and the headers.
 
    NUMBERS
         Numbers are parsed and printed without strtod or printf, so nothing
