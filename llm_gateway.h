@@ -57,6 +57,8 @@
         >>request    a transcript, tools and options -> the HTTP request each
                      provider expects (builders, option mappers, the
                      cross-provider sanitizer)
+        >>transport  one request and its response over the host's HTTP: the
+                     exchange (sans-I/O), llmg_call (blocking), retry advice
 
    COMPILE-TIME OPTIONS
         LLM_GATEWAY_IMPLEMENTATION  (one TU)     compile the implementation here
@@ -1444,6 +1446,139 @@ LLMG_API void        llmg_request_free(llmg_request *req);
 LLMG_API const char *llmg_provider_base_url(llmg_provider p);
 /* The model a provider's request uses when the options name none. */
 LLMG_API const char *llmg_provider_default_model(llmg_provider p);
+
+/* ================================================================ >>transport
+   One request and its response, with the host's HTTP underneath. The
+   library still does no I/O: an exchange builds the request (>>request),
+   the host sends it, and hands the response back as it arrives (status
+   and headers once, then body bytes in pieces split anywhere). A 200 body
+   goes through the stream (>>stream); any other status is kept (up to
+   max_error_body_bytes) and classified at its end (llmg_classify_http),
+   so every failure is one llmg_provider_error.
+
+   Two ways to drive it:
+   - sans-I/O, for a host with its own loop (a game polling once a frame,
+     an epoll server):
+        llmg_exchange_init(&x, &cfg, &in, NULL, &err);
+        send x.request (method, url, headers, body) your way; then
+        llmg_exchange_head(&x, status, headers, n, &err);
+        for each piece of body: llmg_exchange_feed(&x, p, n, &err), then
+            llmg_exchange_next(&x, &ev, &err) until it stops returning OK
+        at the end of the body: llmg_exchange_finish(&x, &err), then next
+            until it stops returning OK: LLMG_DONE, or the error
+        (or llmg_exchange_push / llmg_exchange_end with a callback).
+   - blocking: llmg_call(&x, &transport, &cfg, &in, NULL, on_event, user,
+     &err) runs the whole exchange through transport.send, which sends
+     the request and calls llmg_exchange_head and llmg_exchange_body as the
+     response arrives, and returns how it ended.
+   A transport that cannot finish (the connection broke, no byte within
+   its timeout, the host stopped it) says so with llmg_exchange_fail:
+   before a 200 body was complete that is LLMG_E_PROVIDER with kind
+   timeout or connection, a 200 body that breaks off is LLMG_E_TRUNCATED,
+   and a stop by the host LLMG_E_CANCELLED. In every case what arrived so
+   far stays readable (llmg_exchange_message) until llmg_exchange_free.
+
+   Retrying is the host's choice; llmg_retry_delay_ms says whether an
+   ending is worth another attempt and how long to wait first.         */
+
+typedef struct llmg_exchange_opts {
+    llmg_stream_opts   stream;           /* limits, host (clock); provider: from cfg */
+    llmg_request_opts  request;
+    llmg_classify_opts classify;
+    size_t             max_error_body_bytes; /* of a non-200 body, kept; 0 -> 1 MiB */
+    llmg_allocator     allocator;        /* zero -> default; used by all three parts */
+} llmg_exchange_opts;
+
+typedef struct llmg_exchange {
+    llmg_request        request;         /* what to send: built by llmg_exchange_init */
+    int                 status;          /* the response's HTTP status; 0 before head */
+    llmg_stream         _s;
+    llmg_provider_error _pe;
+    llmg_buf            _body;           /* a non-200 body */
+    llmg_buf            _htext;          /* a non-200 response's header bytes */
+    llmg_header        *_hdr;
+    size_t              _nhdr, _hcap;
+    llmg_exchange_opts  _o;
+    llmg_allocator      _a;
+    llmg_status         _st;             /* how it ended (sticky); LLMG_OK while open */
+    llmg_error          _err;            /* and its error */
+    int                 _state;          /* 0 sent, 1 head seen, 2 ended */
+    llmg_event_fn       _fn;             /* llmg_call's callback, for llmg_exchange_body */
+    void               *_user;
+} llmg_exchange;
+
+/* Builds the request (x->request) and prepares for its response. On
+   failure x->request.message says why (see >>request); x can be freed. */
+LLMG_API llmg_status llmg_exchange_init(llmg_exchange *x, const llmg_provider_config *cfg,
+                                        const llmg_request_input *in,
+                                        const llmg_exchange_opts *opts, llmg_error *err);
+/* The response's status and headers. Ownership: headers are copied when
+   they are needed (a non-200 response), never kept otherwise. */
+LLMG_API llmg_status llmg_exchange_head(llmg_exchange *x, int status, const llmg_header *headers,
+                                        size_t count, llmg_error *err);
+/* Pull shape, as llmg_stream_feed / _next / _finish. A non-200 body gives
+   no events: next returns LLMG_NEED_MORE until finish, then the error. */
+LLMG_API llmg_status llmg_exchange_feed(llmg_exchange *x, const void *data, size_t len,
+                                        llmg_error *err);
+LLMG_API llmg_status llmg_exchange_next(llmg_exchange *x, llmg_event *ev, llmg_error *err);
+LLMG_API llmg_status llmg_exchange_finish(llmg_exchange *x, llmg_error *err);
+/* Push shape, as llmg_stream_push / _end. */
+LLMG_API llmg_status llmg_exchange_push(llmg_exchange *x, const void *data, size_t len,
+                                        llmg_event_fn fn, void *user, llmg_error *err);
+LLMG_API llmg_status llmg_exchange_end(llmg_exchange *x, llmg_event_fn fn, void *user,
+                                       llmg_error *err);
+/* For a transport under llmg_call: llmg_exchange_push with llmg_call's
+   callback. Stop sending when it returns a negative status. */
+LLMG_API llmg_status llmg_exchange_body(llmg_exchange *x, const void *data, size_t len);
+/* The transport could not finish: kind LLMG_ERROR_TIMEOUT,
+   LLMG_ERROR_CONNECTION or LLMG_ERROR_CANCELLED, and why (copied). */
+LLMG_API llmg_status llmg_exchange_fail(llmg_exchange *x, llmg_error_kind kind, llmg_str why,
+                                        llmg_error *err);
+/* The message so far (the final one after LLMG_DONE). Ownership: x's. */
+LLMG_API const llmg_message *llmg_exchange_message(const llmg_exchange *x);
+/* The provider error after LLMG_E_PROVIDER (HTTP status, in-stream error,
+   timeout, connection), else NULL. Ownership: x's. */
+LLMG_API const llmg_provider_error *llmg_exchange_error(const llmg_exchange *x);
+LLMG_API void llmg_exchange_free(llmg_exchange *x);
+
+/* The host's HTTP client for llmg_call. send sends x->request, then calls
+   llmg_exchange_head once and llmg_exchange_body for each piece of the
+   body as it arrives, stopping when either returns a negative status; it
+   returns LLMG_ERROR_NONE when the response ended, or
+   LLMG_ERROR_TIMEOUT, LLMG_ERROR_CONNECTION or LLMG_ERROR_CANCELLED with
+   a reason in *why (valid until send returns). */
+typedef struct llmg_transport {
+    llmg_error_kind (*send)(void *user, llmg_exchange *x, llmg_str *why);
+    void *user;
+} llmg_transport;
+
+/* The blocking convenience: builds, sends through t, streams the events to
+   fn (may be NULL), and ends. Returns LLMG_DONE with the final message in
+   llmg_exchange_message(x), or how it failed; free x in every case. */
+LLMG_API llmg_status llmg_call(llmg_exchange *x, const llmg_transport *t,
+                               const llmg_provider_config *cfg, const llmg_request_input *in,
+                               const llmg_exchange_opts *opts, llmg_event_fn fn, void *user,
+                               llmg_error *err);
+
+typedef struct llmg_retry_opts {
+    unsigned max_attempts;               /* retries after the first try; 0 -> 4 */
+    uint64_t base_ms;                    /* first backoff; 0 -> 500 */
+    uint64_t max_ms;                     /* cap of a backoff and of a Retry-After; 0 -> 60000 */
+} llmg_retry_opts;
+
+/* Whether to try again after an exchange ended with st (and pe, its
+   provider error, when st is LLMG_E_PROVIDER), before retry number
+   attempt (1 for the first retry): the wait in ms, or -1 for no.
+   Retried: rate_limit, overloaded, server, timeout, connection, and a
+   truncated body; never a refusal (bad_request, authentication,
+   prompt_too_long, ...), a cancel, or past max_attempts. The wait is the
+   provider's Retry-After when it gave one (-1 when that exceeds max_ms),
+   else exponential backoff with full jitter: random % (min(max_ms,
+   base_ms << (attempt - 1)) + 1), random from the host's own source.
+   Wait on the monotonic clock (llmg_host_mono_ms), not the wall clock. */
+LLMG_API int64_t llmg_retry_delay_ms(llmg_status st, const llmg_provider_error *pe,
+                                     unsigned attempt, uint32_t random,
+                                     const llmg_retry_opts *opts);
 
 #ifdef __cplusplus
 }
@@ -10187,6 +10322,330 @@ LLMG_API llmg_status llmg_request_build(llmg_request *req, const llmg_provider_c
         llmg_buf_free(&rq.msg, &a);
         return llmg__fail(err, st, smsg, off);
     }
+}
+
+/* ================================================================ >>impl-transport
+   An exchange is a request, a stream and a place for a failed response.
+   Its ending (_st, with _err) is sticky: once the stream ended, failed, or
+   the transport gave up, every call returns the same.                  */
+
+/* Records how the exchange ended when st does end it; returns st. */
+static llmg_status llmg__xnote(llmg_exchange *x, llmg_status st, const llmg_error *e, llmg_error *err)
+{
+    if (st == LLMG_DONE || st < 0) {
+        x->_st = st;
+        x->_state = 2;
+        if (e) x->_err = *e;
+        else llmg__fail(&x->_err, st, llmg_status_message(st), 0);
+        if (st == LLMG_E_PROVIDER) x->_err.provider = llmg_exchange_error(x);
+        if (err) *err = x->_err;
+    } else if (err && e) {
+        *err = *e;
+    }
+    return st;
+}
+
+/* The stored ending again, into err. */
+static llmg_status llmg__xended(llmg_exchange *x, llmg_error *err)
+{
+    if (err) *err = x->_err;
+    return x->_st;
+}
+
+static llmg_status llmg__xmisuse(llmg_error *err, const char *msg)
+{
+    return llmg__fail(err, LLMG_E_ARG, msg, 0);
+}
+
+LLMG_API llmg_status llmg_exchange_init(llmg_exchange *x, const llmg_provider_config *cfg,
+                                        const llmg_request_input *in,
+                                        const llmg_exchange_opts *opts, llmg_error *err)
+{
+    llmg_stream_opts so;
+    llmg_request_opts ro;
+    llmg_status st;
+    if (!x || !cfg || !in) return llmg__xmisuse(err, LLMG__MSG("exchange: NULL argument"));
+    memset(x, 0, sizeof *x);
+    if (opts) x->_o = *opts;
+    st = llmg__allocator_resolve(&x->_o.allocator, &x->_a, err);
+    if (st != LLMG_OK) return st;
+    x->_o.max_error_body_bytes = LLMG__DEF(x->_o.max_error_body_bytes, (size_t)1 << 20);
+    x->_o.classify.allocator = x->_a;
+    ro = x->_o.request;
+    ro.allocator = x->_a;
+    x->_o.stream.provider = cfg->provider;
+    so = x->_o.stream;
+    so.allocator = x->_a;
+    llmg_request_init(&x->request);
+    llmg_provider_error_init(&x->_pe);
+    st = llmg_request_build(&x->request, cfg, in, &ro, err);
+    if (st == LLMG_OK) st = llmg_stream_init(&x->_s, &so, err);
+    if (st != LLMG_OK) {
+        x->_st = st;
+        x->_state = 2;
+        if (err) x->_err = *err;
+        else llmg__fail(&x->_err, st, llmg_status_message(st), 0);
+    }
+    return st;
+}
+
+LLMG_API llmg_status llmg_exchange_head(llmg_exchange *x, int status, const llmg_header *headers,
+                                        size_t count, llmg_error *err)
+{
+    size_t i, *offs;
+    llmg_status st = LLMG_OK;
+    if (!x || (count && !headers)) return llmg__xmisuse(err, LLMG__MSG("exchange: NULL argument"));
+    if (x->_state == 2) return llmg__xended(x, err);
+    if (x->_state != 0) return llmg__xmisuse(err, LLMG__MSG("exchange: the head came already"));
+    x->status = status;
+    x->_state = 1;
+    if (status == 200 || !count) return llmg__ok(err, LLMG_OK);
+    /* a failed response: its headers are classified at its end */
+    x->_hdr = (llmg_header *)llmg__alloc(&x->_a, count * sizeof *x->_hdr);
+    offs = (size_t *)llmg__alloc(&x->_a, count * 2 * sizeof *offs);
+    if (!x->_hdr || !offs) st = LLMG_E_NOMEM;
+    x->_hcap = count;
+    for (i = 0; i < count && st == LLMG_OK; i++) {
+        offs[2 * i] = x->_htext.len;
+        st = llmg__buf_append(&x->_htext, &x->_a, headers[i].name.ptr, headers[i].name.len, LLMG__NOLIMIT);
+        offs[2 * i + 1] = x->_htext.len;
+        if (st == LLMG_OK)
+            st = llmg__buf_append(&x->_htext, &x->_a, headers[i].value.ptr, headers[i].value.len, LLMG__NOLIMIT);
+    }
+    for (i = 0; i < count && st == LLMG_OK; i++) {
+        size_t end = i + 1 < count ? offs[2 * i + 2] : x->_htext.len;
+        x->_hdr[i].name.ptr = x->_htext.ptr + offs[2 * i];
+        x->_hdr[i].name.len = offs[2 * i + 1] - offs[2 * i];
+        x->_hdr[i].value.ptr = x->_htext.ptr + offs[2 * i + 1];
+        x->_hdr[i].value.len = end - offs[2 * i + 1];
+    }
+    if (offs) llmg__free(&x->_a, offs, count * 2 * sizeof *offs);
+    if (st != LLMG_OK) {
+        llmg_error e;
+        llmg__fail(&e, st, LLMG__MSG("exchange: allocation failed"), 0);
+        return llmg__xnote(x, st, &e, err);
+    }
+    x->_nhdr = count;
+    return llmg__ok(err, LLMG_OK);
+}
+
+/* A non-200 body: kept up to max_error_body_bytes, the rest dropped. */
+static void llmg__xkeep(llmg_exchange *x, const void *data, size_t len)
+{
+    size_t room = x->_o.max_error_body_bytes - x->_body.len;
+    if (len > room) len = room;
+    /* what cannot be kept for want of memory is left out: the classifier
+       reads a body cut short as it reads any body that is not JSON */
+    if (len) (void)llmg__buf_append(&x->_body, &x->_a, data, len, LLMG__NOLIMIT);
+}
+
+/* The end of a non-200 body: its classification, as LLMG_E_PROVIDER. */
+static llmg_status llmg__xclassify(llmg_exchange *x, llmg_error *err)
+{
+    llmg_classify_input in;
+    llmg_error e;
+    llmg_status st;
+    memset(&in, 0, sizeof in);
+    in.provider = x->_o.stream.provider;
+    in.status = x->status;
+    in.headers = x->_hdr;
+    in.header_count = x->_nhdr;
+    in.body = llmg_bstr(&x->_body);
+    in.now_ms = llmg_host_unix_ms(x->_o.stream.host);
+    llmg_provider_error_free(&x->_pe);
+    st = llmg_classify_http(&in, &x->_o.classify, &x->_pe, &e);
+    if (st != LLMG_OK) return llmg__xnote(x, st, &e, err);
+    llmg__fail(&e, LLMG_E_PROVIDER, LLMG__MSG("exchange: the provider answered with an error status"), 0);
+    return llmg__xnote(x, LLMG_E_PROVIDER, &e, err);
+}
+
+LLMG_API llmg_status llmg_exchange_feed(llmg_exchange *x, const void *data, size_t len,
+                                        llmg_error *err)
+{
+    llmg_error e;
+    llmg_status st;
+    if (!x || (len && !data)) return llmg__xmisuse(err, LLMG__MSG("exchange: NULL argument"));
+    if (x->_state == 2) return llmg__xended(x, err);
+    if (x->_state != 1) return llmg__xmisuse(err, LLMG__MSG("exchange: body before the head"));
+    if (x->status != 200) {
+        llmg__xkeep(x, data, len);
+        return llmg__ok(err, LLMG_OK);
+    }
+    st = llmg_stream_feed(&x->_s, data, len, &e);
+    return llmg__xnote(x, st, &e, err);
+}
+
+LLMG_API llmg_status llmg_exchange_next(llmg_exchange *x, llmg_event *ev, llmg_error *err)
+{
+    llmg_error e;
+    llmg_status st;
+    if (!x || !ev) return llmg__xmisuse(err, LLMG__MSG("exchange: NULL argument"));
+    if (x->_state == 2) return llmg__xended(x, err);
+    if (x->_state != 1) return llmg__xmisuse(err, LLMG__MSG("exchange: events before the head"));
+    if (x->status != 200) return llmg__ok(err, LLMG_NEED_MORE);
+    st = llmg_stream_next(&x->_s, ev, &e);
+    return llmg__xnote(x, st, &e, err);
+}
+
+LLMG_API llmg_status llmg_exchange_finish(llmg_exchange *x, llmg_error *err)
+{
+    llmg_error e;
+    llmg_status st;
+    if (!x) return llmg__xmisuse(err, LLMG__MSG("exchange: NULL argument"));
+    if (x->_state == 2) return llmg__xended(x, err);
+    if (x->_state != 1) return llmg__xmisuse(err, LLMG__MSG("exchange: finish before the head"));
+    if (x->status != 200) return llmg__xclassify(x, err);
+    st = llmg_stream_finish(&x->_s, &e);
+    return llmg__xnote(x, st, &e, err);
+}
+
+LLMG_API llmg_status llmg_exchange_push(llmg_exchange *x, const void *data, size_t len,
+                                        llmg_event_fn fn, void *user, llmg_error *err)
+{
+    llmg_error e;
+    llmg_status st;
+    if (!x || (len && !data)) return llmg__xmisuse(err, LLMG__MSG("exchange: NULL argument"));
+    if (x->_state == 2) return llmg__xended(x, err);
+    if (x->_state != 1) return llmg__xmisuse(err, LLMG__MSG("exchange: body before the head"));
+    if (x->status != 200) {
+        llmg__xkeep(x, data, len);
+        return llmg__ok(err, LLMG_NEED_MORE);
+    }
+    st = llmg_stream_push(&x->_s, data, len, fn, user, &e);
+    return llmg__xnote(x, st, &e, err);
+}
+
+LLMG_API llmg_status llmg_exchange_end(llmg_exchange *x, llmg_event_fn fn, void *user, llmg_error *err)
+{
+    llmg_error e;
+    llmg_status st;
+    if (!x) return llmg__xmisuse(err, LLMG__MSG("exchange: NULL argument"));
+    if (x->_state == 2) return llmg__xended(x, err);
+    if (x->_state != 1) return llmg__xmisuse(err, LLMG__MSG("exchange: end before the head"));
+    if (x->status != 200) return llmg__xclassify(x, err);
+    st = llmg_stream_end(&x->_s, fn, user, &e);
+    return llmg__xnote(x, st, &e, err);
+}
+
+LLMG_API llmg_status llmg_exchange_body(llmg_exchange *x, const void *data, size_t len)
+{
+    return x ? llmg_exchange_push(x, data, len, x->_fn, x->_user, NULL) : LLMG_E_ARG;
+}
+
+LLMG_API llmg_status llmg_exchange_fail(llmg_exchange *x, llmg_error_kind kind, llmg_str why,
+                                        llmg_error *err)
+{
+    llmg_error e;
+    llmg_status st;
+    if (!x || (kind != LLMG_ERROR_TIMEOUT && kind != LLMG_ERROR_CONNECTION && kind != LLMG_ERROR_CANCELLED))
+        return llmg__xmisuse(err, LLMG__MSG("exchange: fail takes timeout, connection or cancelled"));
+    if (x->_state == 2) return llmg__xended(x, err);
+    if (kind == LLMG_ERROR_CANCELLED) {
+        llmg__fail(&e, LLMG_E_CANCELLED, LLMG__MSG("exchange: cancelled by the host"), 0);
+        return llmg__xnote(x, LLMG_E_CANCELLED, &e, err);
+    }
+    if (kind == LLMG_ERROR_CONNECTION && x->_state == 1 && x->status == 200) {
+        /* the body broke off: the stream says whether its message ended */
+        st = llmg_stream_end(&x->_s, x->_fn, x->_user, &e);
+        return llmg__xnote(x, st, &e, err);
+    }
+    llmg_provider_error_free(&x->_pe);
+    x->_pe._a = x->_a;
+    if (llmg__buf_append(&x->_pe._store, &x->_a, why.ptr, why.len, (size_t)1 << 16) != LLMG_OK ||
+        llmg__buf_append(&x->_pe._store, &x->_a, "\0\0", 3, LLMG__NOLIMIT) != LLMG_OK) {
+        llmg_provider_error_free(&x->_pe);
+        llmg__fail(&e, LLMG_E_NOMEM, LLMG__MSG("exchange: allocation failed"), 0);
+        return llmg__xnote(x, LLMG_E_NOMEM, &e, err);
+    }
+    x->_pe.kind = kind;
+    x->_pe.message.ptr = x->_pe._store.ptr;
+    x->_pe.message.len = strlen(x->_pe._store.ptr);
+    x->_pe.has_message = 1;
+    x->_pe.code.ptr = x->_pe._store.ptr + x->_pe.message.len + 1;
+    x->_pe.rate_limit_info.ptr = x->_pe.code.ptr + 1;
+    llmg__fail(&e, LLMG_E_PROVIDER, kind == LLMG_ERROR_TIMEOUT ? LLMG__MSG("exchange: timed out")
+                                                             : LLMG__MSG("exchange: connection failed"), 0);
+    return llmg__xnote(x, LLMG_E_PROVIDER, &e, err);
+}
+
+LLMG_API const llmg_message *llmg_exchange_message(const llmg_exchange *x)
+{
+    return x ? llmg_stream_message(&x->_s) : NULL;
+}
+
+LLMG_API const llmg_provider_error *llmg_exchange_error(const llmg_exchange *x)
+{
+    if (!x) return NULL;
+    if (llmg_stream_error(&x->_s)) return llmg_stream_error(&x->_s);
+    return x->_pe.kind != LLMG_ERROR_NONE ? &x->_pe : NULL;
+}
+
+LLMG_API void llmg_exchange_free(llmg_exchange *x)
+{
+    if (!x) return;
+    llmg_request_free(&x->request);
+    llmg_stream_free(&x->_s);
+    llmg_provider_error_free(&x->_pe);
+    if (x->_a.free_fn) {
+        llmg_buf_free(&x->_body, &x->_a);
+        llmg_buf_free(&x->_htext, &x->_a);
+        llmg__free(&x->_a, x->_hdr, x->_hcap * sizeof *x->_hdr);
+    }
+    memset(x, 0, sizeof *x);
+}
+
+LLMG_API llmg_status llmg_call(llmg_exchange *x, const llmg_transport *t,
+                               const llmg_provider_config *cfg, const llmg_request_input *in,
+                               const llmg_exchange_opts *opts, llmg_event_fn fn, void *user,
+                               llmg_error *err)
+{
+    llmg_error_kind kind;
+    llmg_str why;
+    llmg_status st;
+    if (!x || !t || !t->send) return llmg__xmisuse(err, LLMG__MSG("call: NULL argument"));
+    st = llmg_exchange_init(x, cfg, in, opts, err);
+    if (st != LLMG_OK) return st;
+    x->_fn = fn;
+    x->_user = user;
+    why.ptr = "";
+    why.len = 0;
+    kind = t->send(t->user, x, &why);
+    if (x->_state == 2) return llmg__xended(x, err);
+    if (kind != LLMG_ERROR_NONE) return llmg_exchange_fail(x, kind, why, err);
+    if (x->_state == 0)
+        return llmg_exchange_fail(x, LLMG_ERROR_CONNECTION, llmg_str_c("the transport gave no response"), err);
+    return llmg_exchange_end(x, fn, user, err);
+}
+
+LLMG_API int64_t llmg_retry_delay_ms(llmg_status st, const llmg_provider_error *pe,
+                                     unsigned attempt, uint32_t random,
+                                     const llmg_retry_opts *opts)
+{
+    unsigned max_attempts = opts && opts->max_attempts ? opts->max_attempts : 4;
+    uint64_t base = opts && opts->base_ms ? opts->base_ms : 500;
+    uint64_t cap = opts && opts->max_ms ? opts->max_ms : 60000;
+    uint64_t window = base;
+    unsigned i;
+    if (attempt == 0 || attempt > max_attempts) return -1;
+    if (st == LLMG_E_PROVIDER) {
+        if (!pe) return -1;
+        switch (pe->kind) {
+        case LLMG_ERROR_RATE_LIMIT: case LLMG_ERROR_OVERLOADED: case LLMG_ERROR_SERVER:
+        case LLMG_ERROR_TIMEOUT: case LLMG_ERROR_CONNECTION:
+            break;
+        default:
+            return -1;
+        }
+        if (pe->has_retry_after && pe->retry_after_seconds >= 0) {
+            if ((uint64_t)pe->retry_after_seconds > cap / 1000) return -1;
+            return pe->retry_after_seconds * 1000;
+        }
+    } else if (st != LLMG_E_TRUNCATED) {
+        return -1;
+    }
+    for (i = 1; i < attempt && window < cap; i++) window *= 2;
+    if (window > cap) window = cap;
+    return (int64_t)(random % (window + 1));
 }
 
 #ifdef __cplusplus

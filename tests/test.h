@@ -51,5 +51,6 @@ void suite_pjson(void);
 void suite_errors(void);
 void suite_stream(void);
 void suite_request(void);
+void suite_transport(void);
 
 #endif

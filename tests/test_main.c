@@ -135,6 +135,7 @@ int main(void)
     suite_errors();
     suite_stream();
     suite_request();
+    suite_transport();
     printf("%d passed, %d failed\n", n_passed, n_failed);
     return n_failed ? 1 : 0;
 }
