@@ -11,6 +11,10 @@
                                         normalize a response body
    llmg request    [--provider KEY] [FILE]
                                         the HTTP request for a call
+   llmg chat       --provider KEY --model MODEL [--base-url URL] [--system TEXT]
+                   [--reasoning LEVEL] [--tool-file FILE] [--timeout SECONDS]
+                   [--json] PROMPT...   talk to a provider (http://, and https://
+                                        when built with libcurl)
 
    FILE defaults to standard input. Exit status, for every subcommand: 0
    success, 1 a provider or stream error (also invalid input), 2 usage or
@@ -18,11 +22,17 @@
    event), 130 cancelled. */
 #define LLM_GATEWAY_IMPLEMENTATION
 #include "../llm_gateway.h"
+#include "http_posix.h"
+#ifdef LLMG_HAVE_CURL
+#include "http_curl.h"
+#endif
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum cli_exit {
     CLI_EXIT_OK        = 0,
@@ -61,6 +71,12 @@ static const char usage_text[] =
     "  request    [--provider KEY] [FILE]            the HTTP request (method, url, headers, body)\n"
     "                                                of a call {messages, system, tools, options,\n"
     "                                                config} as one JSON line\n"
+    "  chat       --provider KEY --model MODEL [--base-url URL] [--system TEXT]\n"
+    "             [--reasoning LEVEL] [--tool-file FILE] [--timeout SECONDS] [--json] PROMPT...\n"
+    "                                                send PROMPT and stream the answer; the key\n"
+    "                                                comes from ANTHROPIC_API_KEY, OPENAI_API_KEY,\n"
+    "                                                GROQ_API_KEY, or OPENAI_CODEX_ACCESS_TOKEN and\n"
+    "                                                CHATGPT_ACCOUNT_ID\n"
     "  version                                       print the library version\n"
     "\n"
     "FILE defaults to standard input. --chunk N feeds N bytes per call (default: all at once).\n"
@@ -721,6 +737,264 @@ static int cmd_request(int argc, char **argv)
     return rc;
 }
 
+/* ---------------------------------------------------------------- chat
+   One request to a real server through llmg_call: the transport is
+   http_posix (http://) or libcurl (https://, when built with it). Text
+   streams to stdout as it arrives (reasoning dimmed on a terminal); tool
+   calls and usage are summarized at the end; --json prints the replay
+   line format instead. Ctrl-C cancels (exit 130). */
+
+static volatile int chat_cancel;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    chat_cancel = 1;
+}
+
+typedef struct chat_state {
+    int  json, tty, in_reasoning, timeout_ms;
+    char why[512];
+    llmg_json_writer w;
+} chat_state;
+
+static int tx_head(void *user, int status, const llmg_header *h, size_t n)
+{
+    return llmg_exchange_head((llmg_exchange *)user, status, h, n, NULL) < 0;
+}
+
+static int tx_body(void *user, const char *data, size_t len)
+{
+    return llmg_exchange_body((llmg_exchange *)user, data, len) < 0;
+}
+
+static llmg_error_kind chat_send(void *user, llmg_exchange *x, llmg_str *why)
+{
+    chat_state *c = (chat_state *)user;
+    const llmg_request *r = &x->request;
+    http_callbacks cb;
+    http_result hr;
+    cb.on_head = tx_head;
+    cb.on_body = tx_body;
+    cb.user = x;
+    c->why[0] = '\0';
+    if (strncmp(r->url.ptr, "https://", 8) == 0) {
+#ifdef LLMG_HAVE_CURL
+        hr = http_curl_request(r->method.ptr, r->url.ptr, r->headers, r->header_count, r->body.ptr,
+                               r->body.len, c->timeout_ms, &chat_cancel, &cb, c->why, sizeof c->why);
+#else
+        *why = llmg_str_c("https:// needs libcurl: install it (Debian: apt-get install "
+                          "libcurl4-openssl-dev) and run make again, or give an http:// --base-url");
+        return LLMG_ERROR_CONNECTION;
+#endif
+    } else {
+        hr = http_request(r->method.ptr, r->url.ptr, r->headers, r->header_count, r->body.ptr,
+                          r->body.len, c->timeout_ms, &chat_cancel, &cb, c->why, sizeof c->why);
+    }
+    *why = llmg_str_c(c->why);
+    switch (hr) {
+    case HTTP_OK: return LLMG_ERROR_NONE;
+    case HTTP_ERR_TIMEOUT: return LLMG_ERROR_TIMEOUT;
+    case HTTP_ERR_CANCELLED: return LLMG_ERROR_CANCELLED;   /* unless the exchange ended first */
+    default: return LLMG_ERROR_CONNECTION;
+    }
+}
+
+static int chat_event(void *user, const llmg_event *ev)
+{
+    chat_state *c = (chat_state *)user;
+    if (c->json) {
+        llmg_event_write_json(ev, &c->w);
+        print_line(&c->w);
+        fflush(stdout);
+        return 0;
+    }
+    switch (ev->type) {
+    case LLMG_EVENT_REASONING_START: case LLMG_EVENT_REASONING_DELTA:
+        if (!c->in_reasoning && c->tty) fputs("\033[2m", stdout);
+        c->in_reasoning = 1;
+        fwrite(ev->delta.ptr, 1, ev->delta.len, stdout);
+        break;
+    case LLMG_EVENT_REASONING_END:
+        if (c->tty) fputs("\033[0m", stdout);
+        fputs("\n", stdout);
+        c->in_reasoning = 0;
+        break;
+    case LLMG_EVENT_TEXT_START: case LLMG_EVENT_TEXT_DELTA:
+        fwrite(ev->delta.ptr, 1, ev->delta.len, stdout);
+        break;
+    case LLMG_EVENT_TEXT_END:
+        fputs("\n", stdout);
+        break;
+    default:
+        break;
+    }
+    fflush(stdout);
+    return 0;
+}
+
+/* The end of a plain chat: tool calls and usage, one line each. */
+static void chat_summary(const llmg_message *m)
+{
+    size_t i;
+    for (i = 0; i < m->content_count; i++) {
+        const llmg_block *b = &m->content[i];
+        if (b->type != LLMG_BLOCK_TOOL_USE && b->type != LLMG_BLOCK_SERVER_TOOL_USE) continue;
+        printf("tool call %s(%s)\n", llmg_bstr(&b->name).ptr,
+               b->flags & LLMG_BLOCK_INPUT_INVALID ? "{}" : llmg_bstr(&b->text).ptr);
+    }
+    printf("stop_reason %s, %lld tokens in, %lld out\n", llmg_bstr(&m->stop_reason).ptr,
+           (long long)(m->usage.input + m->usage.cache_read + m->usage.cache_write),
+           (long long)m->usage.output);
+}
+
+/* A JSON string of the given bytes, into a malloc'd buffer. */
+static char *json_string(const char *s)
+{
+    llmg_json_writer w;
+    char *out;
+    llmg_json_writer_init(&w, NULL, NULL);
+    llmg_json_write_strc(&w, s);
+    out = llmg_json_writer_status(&w, NULL) == LLMG_OK ? strdup(w.out.ptr) : NULL;
+    llmg_json_writer_free(&w);
+    return out;
+}
+
+static int cmd_chat(int argc, char **argv)
+{
+    static const struct { llmg_provider p; const char *key_env; } keys[] = {
+        {LLMG_PROVIDER_ANTHROPIC_MESSAGES, "ANTHROPIC_API_KEY"},
+        {LLMG_PROVIDER_OPENAI_COMPLETIONS, "OPENAI_API_KEY"},
+        {LLMG_PROVIDER_OPENAI_RESPONSES, "OPENAI_API_KEY"},
+        {LLMG_PROVIDER_OPENAI_CODEX, "OPENAI_CODEX_ACCESS_TOKEN"},
+        {LLMG_PROVIDER_GROQ_COMPLETIONS, "GROQ_API_KEY"}
+    };
+    const char *model = NULL, *system = NULL, *reasoning = NULL, *tool_file = NULL, *base = NULL;
+    char prompt[65536];
+    size_t plen = 0, tlen = 0, i;
+    char *tools = NULL, *sys_json = NULL, *msg_json = NULL, *opt_json = NULL, *model_json = NULL;
+    char *reason_json = NULL;
+    double timeout = 120;
+    llmg_provider_config cfg;
+    llmg_request_input in;
+    llmg_transport t;
+    llmg_exchange x;
+    llmg_error err;
+    llmg_status st;
+    chat_state c;
+    struct sigaction sa;
+    int rc, n;
+
+    memset(&cfg, 0, sizeof cfg);
+    memset(&in, 0, sizeof in);
+    memset(&c, 0, sizeof c);
+    prompt[0] = '\0';
+    for (n = 0; n < argc; n++) {
+        const char *a = argv[n];
+        int more = n + 1 < argc;
+        if (strcmp(a, "--provider") == 0 && more) {
+            cfg.provider = llmg_provider_from_name(llmg_str_c(argv[++n]));
+            if (cfg.provider == LLMG_PROVIDER_NONE) return usage("chat: unknown provider");
+        } else if (strcmp(a, "--model") == 0 && more) {
+            model = argv[++n];
+        } else if (strcmp(a, "--base-url") == 0 && more) {
+            base = argv[++n];
+        } else if (strcmp(a, "--system") == 0 && more) {
+            system = argv[++n];
+        } else if (strcmp(a, "--reasoning") == 0 && more) {
+            reasoning = argv[++n];
+        } else if (strcmp(a, "--tool-file") == 0 && more) {
+            tool_file = argv[++n];
+        } else if (strcmp(a, "--timeout") == 0 && more) {
+            char *end;
+            timeout = strtod(argv[++n], &end);
+            if (*end || !(timeout > 0) || timeout > 86400) return usage("chat: bad --timeout");
+        } else if (strcmp(a, "--json") == 0) {
+            c.json = 1;
+        } else if (a[0] == '-' && a[1] == '-' && plen == 0) {
+            return usage("chat: bad arguments");
+        } else {
+            size_t l = strlen(a);
+            if (plen + l + 2 > sizeof prompt) return usage("chat: the prompt is longer than 64 KiB");
+            if (plen) prompt[plen++] = ' ';
+            memcpy(prompt + plen, a, l + 1);
+            plen += l;
+        }
+    }
+    if (cfg.provider == LLMG_PROVIDER_NONE) return usage("chat: --provider is required");
+    if (!model) return usage("chat: --model is required");
+    if (!plen) return usage("chat: no prompt");
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (keys[i].p == cfg.provider) cfg.api_key = llmg_str_c(getenv(keys[i].key_env));
+    if (cfg.provider == LLMG_PROVIDER_OPENAI_CODEX) cfg.account_id = llmg_str_c(getenv("CHATGPT_ACCOUNT_ID"));
+    if (!cfg.api_key.len && !base) {
+        for (i = 0; keys[i].p != cfg.provider; i++) {}
+        fprintf(stderr, "llmg: chat: set %s (or give --base-url for a server without a key)\n", keys[i].key_env);
+        return CLI_EXIT_USAGE;
+    }
+    cfg.base_url = llmg_str_c(base);
+    if (tool_file && !read_all(tool_file, &tools, &tlen)) return CLI_EXIT_USAGE;
+    msg_json = json_string(prompt);
+    model_json = json_string(model);
+    sys_json = system ? json_string(system) : NULL;
+    reason_json = reasoning ? json_string(reasoning) : NULL;
+    opt_json = (char *)malloc(strlen(model_json) + (reason_json ? strlen(reason_json) : 0) + 64);
+    if (!msg_json || !model_json || !opt_json || (system && !sys_json) || (reasoning && !reason_json)) {
+        fprintf(stderr, "llmg: chat: out of memory\n");
+        rc = CLI_EXIT_USAGE;
+        goto done;
+    }
+    sprintf(opt_json, "{\"model\":%s%s%s}", model_json, reason_json ? ",\"reasoning\":" : "",
+            reason_json ? reason_json : "");
+    in.messages = llmg_str_c(msg_json);
+    in.system = llmg_str_c(sys_json);
+    in.tools.ptr = tools;
+    in.tools.len = tlen;
+    in.options = llmg_str_c(opt_json);
+
+    c.tty = isatty(1);
+    c.timeout_ms = (int)(timeout * 1000);
+    if (c.json) llmg_json_writer_init(&c.w, NULL, NULL);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    t.send = chat_send;
+    t.user = &c;
+    st = llmg_call(&x, &t, &cfg, &in, NULL, chat_event, &c, &err);
+    if (c.in_reasoning && c.tty) fputs("\033[0m\n", stdout);
+    if (st == LLMG_DONE) {
+        if (!c.json) chat_summary(llmg_exchange_message(&x));
+        rc = CLI_EXIT_OK;
+    } else if (st == LLMG_E_ARG && x.request.message.len) {
+        fprintf(stderr, "error: %s\n", x.request.message.ptr);
+        rc = CLI_EXIT_ERROR;
+    } else if (st == LLMG_E_PROVIDER && llmg_exchange_error(&x)) {
+        const llmg_provider_error *pe = llmg_exchange_error(&x);
+        if (c.json) {
+            print_error_line(&c.w, pe);
+        }
+        fprintf(stderr, "error: %s: %s\n", llmg_error_kind_name(pe->kind),
+                pe->has_message ? pe->message.ptr : "(no message)");
+        rc = CLI_EXIT_ERROR;
+    } else {
+        fprintf(stderr, "\nerror: %s\n", st == LLMG_E_TRUNCATED ? "the response broke off before its end"
+                                       : st == LLMG_E_CANCELLED ? "cancelled" : err.msg);
+        rc = exit_for(st);
+    }
+    llmg_exchange_free(&x);
+    if (c.json) llmg_json_writer_free(&c.w);
+done:
+    free(tools);
+    free(msg_json);
+    free(model_json);
+    free(sys_json);
+    free(reason_json);
+    free(opt_json);
+    if (fflush(stdout) != 0) return CLI_EXIT_USAGE;
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return usage(NULL);
@@ -729,6 +1003,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "classify") == 0) return cmd_classify(argc - 2, argv + 2);
     if (strcmp(argv[1], "replay") == 0) return cmd_replay(argc - 2, argv + 2);
     if (strcmp(argv[1], "request") == 0) return cmd_request(argc - 2, argv + 2);
+    if (strcmp(argv[1], "chat") == 0) return cmd_chat(argc - 2, argv + 2);
     if (strcmp(argv[1], "version") == 0) {
         printf("llmg %s\n", LLMG_VERSION_STRING);
         return 0;
