@@ -288,7 +288,7 @@ static void parse_args(options *o, int argc, char **argv)
         fprintf(stderr, "demo_server: --port-file is required\n");
         usage();
     }
-    if (o->raw_file == NULL && o->stream_file == NULL)
+    if (o->raw_file == NULL && o->stream_file == NULL && o->requests > 0)
         for (i = 0; i < o->mode_count; i++)
             if (o->modes[i] == MODE_OK || o->modes[i] == MODE_DROP || o->modes[i] == MODE_STALL)
                 die("--mode ok, drop and stall need --stream SSE_FILE");
