@@ -2,7 +2,8 @@
 
        http_selftest URL [--method M] [--body-file FILE] [--header 'Name: value']...
                      [--bad-header] [--timeout MS] [--cancel-after-bytes N]
-                     [--cancel-flag-after-s S] [--out FILE] [--headers-out FILE]
+                     [--cancel-flag-after-s S] [--cancel-flag-thread-ms MS]
+                     [--out FILE] [--headers-out FILE]
        http_selftest --wait-file FILE MS
        http_selftest --raw-request HOST PORT FILE
 
@@ -12,7 +13,12 @@
    the response headers, "name: value" one a line, to --headers-out.
    --cancel-after-bytes makes on_body return nonzero once that many bytes
    arrived; --cancel-flag-after-s sets the cancel flag from a SIGALRM
-   handler, as a SIGINT handler would; --bad-header adds a header whose
+   handler, as a SIGINT handler would (poll then returns EINTR);
+   --cancel-flag-thread-ms sets it from another thread, which wakes nobody,
+   so only the client's own 100 ms look at the flag can notice it (a
+   volatile int written by one thread and read by another: the same
+   contract as a signal handler's flag, good enough for a test on the
+   platforms this targets). --bad-header adds a header whose
    value holds CR LF. It exits 0 whatever the request gave (2 on usage
    errors), so that a sanitizer report is the only other failure.
 
@@ -29,6 +35,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +59,7 @@ typedef struct run {
 } run;
 
 static volatile int cancel_flag = 0;
+static long cancel_thread_ms = 0;
 
 static long ms_since(const struct timespec *t0)
 {
@@ -74,6 +82,17 @@ static void on_alarm(int sig)
 {
     (void)sig;
     cancel_flag = 1;
+}
+
+static void *cancel_later(void *arg)
+{
+    struct timespec ts;
+    (void)arg;
+    ts.tv_sec = cancel_thread_ms / 1000;
+    ts.tv_nsec = (cancel_thread_ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+    cancel_flag = 1;
+    return NULL;
 }
 
 static int on_head(void *user, int status, const llmg_header *h, size_t n)
@@ -183,6 +202,7 @@ int main(int argc, char **argv)
     const char *url = NULL, *method = "POST", *colon;
     int timeout_ms = 0, alarm_s = 0, i;
     http_result res;
+    pthread_t thread;
 
     if (argc == 4 && strcmp(argv[1], "--wait-file") == 0) return wait_file(argv[2], atol(argv[3]));
     if (argc == 5 && strcmp(argv[1], "--raw-request") == 0) return raw_request(argv[2], argv[3], argv[4]);
@@ -210,6 +230,7 @@ int main(int argc, char **argv)
         else if (strcmp(a, "--timeout") == 0) timeout_ms = atoi(v);
         else if (strcmp(a, "--cancel-after-bytes") == 0) r.cancel_after = strtoull(v, NULL, 10);
         else if (strcmp(a, "--cancel-flag-after-s") == 0) alarm_s = atoi(v);
+        else if (strcmp(a, "--cancel-flag-thread-ms") == 0) cancel_thread_ms = atol(v);
         else if (strcmp(a, "--out") == 0) r.out = fopen(v, "wb");
         else if (strcmp(a, "--headers-out") == 0) r.headers_out = fopen(v, "w");
         else if (strcmp(a, "--header") == 0 && nh < MAX_HEADERS && (colon = strchr(v, ':')) != NULL) {
@@ -234,12 +255,17 @@ int main(int argc, char **argv)
         alarm((unsigned)alarm_s);
     }
 
+    if (cancel_thread_ms > 0 && pthread_create(&thread, NULL, cancel_later, NULL) != 0) {
+        fprintf(stderr, "http_selftest: pthread_create failed\n");
+        return 2;
+    }
     cb.on_head = on_head;
     cb.on_body = on_body;
     cb.user = &r;
     clock_gettime(CLOCK_MONOTONIC, &r.start);
     res = http_request(method, url, hs, nh, body, body_len, timeout_ms,
-                       alarm_s > 0 ? &cancel_flag : NULL, &cb, err, sizeof err);
+                       alarm_s > 0 || cancel_thread_ms > 0 ? &cancel_flag : NULL, &cb, err, sizeof err);
+    if (cancel_thread_ms > 0) pthread_join(thread, NULL);
     printf("result %s\n", http_result_name(res));
     printf("status %d\n", r.status);
     printf("error %s\n", err);

@@ -31,7 +31,7 @@ finish() {
 $CC $FLAGS -o "$B/demo_server" examples/demo_server.c
 result $? "build demo_server with $CC, warnings as errors, ASan + UBSan"
 # shellcheck disable=SC2086
-$CC $FLAGS -o "$B/http_selftest" tests/http_selftest.c examples/http_posix.c
+$CC $FLAGS -o "$B/http_selftest" tests/http_selftest.c examples/http_posix.c -pthread
 result $? "build http_posix.c + tests/http_selftest.c with $CC, warnings as errors, ASan + UBSan"
 [ "$fail" -eq 0 ] || finish
 T="$B/http_selftest"
@@ -181,6 +181,12 @@ server_done
 ms=$(field elapsed_ms)
 is result HTTP_ERR_CANCELLED && [ "${ms:-0}" -ge 900 ] && [ "${ms:-0}" -le 2500 ]
 result $? "cancel flag set by a signal handler (no timeout): HTTP_ERR_CANCELLED after $ms ms" || why
+server --stream "$SSE" --mode stall
+client "http://127.0.0.1:$port/v1/chat/completions" --body-file "$B/request.txt" --cancel-flag-thread-ms 600
+server_done
+ms=$(field elapsed_ms)
+is result HTTP_ERR_CANCELLED && [ "${ms:-0}" -ge 550 ] && [ "${ms:-0}" -le 1500 ]
+result $? "cancel flag set by another thread, no signal to wake poll: HTTP_ERR_CANCELLED after $ms ms" || why
 
 # ---------------------------------------------------------------- connect, URL, arguments
 server --requests 0                   # hands over a port, then frees it
@@ -217,8 +223,8 @@ result $? "a 3 MiB request body arrives byte for byte (partial sends, waiting fo
 
 # ---------------------------------------------------------------- hand-made responses (--raw)
 # Every framing feature at once, written one byte at a time: an interim
-# 100 Continue, an obs-folded header, bare-LF line ends, chunk extensions,
-# upper-case hex sizes and trailers.
+# 100 Continue, an obs-folded header (its CR LF and blanks become spaces),
+# bare-LF line ends, chunk extensions, upper-case hex sizes and trailers.
 printf 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nX-Folded: one\r\n  two\r\nTransfer-Encoding: gzip, chunked\nX-Empty:\r\n\r\n5;name=value;q="a b"\r\nHello\r\nA \r\n, streamed\r\n1\n!\n0;last\r\nX-Trailer: t\r\nX-Other: u\r\n\r\n' >"$B/raw1.txt"
 printf 'Hello, streamed!' >"$B/raw1.want"
 server --raw "$B/raw1.txt" --piece 1 --delay-ms 0
