@@ -66,11 +66,22 @@ server_done() {
     wait "$srv_pid"
     srv_rc=$?
     kill "$dog" 2>/dev/null
+    if [ "$srv_rc" -ne 0 ] || [ -s "$B/server.log" ]; then
+        bad_servers=$((bad_servers + 1))
+        { echo "== exit $srv_rc"; cat "$B/server.log"; } >>"$B/servers.log"
+    fi
 }
+bad_servers=0
+bad_clients=0
+trap 'kill "$srv_pid" 2>/dev/null; exit 130' INT TERM
 # client ARGS...: one request; its report in $B/client.txt, cli_rc its status.
 client() {
     run_limited 15 "$T" "$@" >"$B/client.txt" 2>"$B/client.log"
     cli_rc=$?
+    if [ "$cli_rc" -ne 0 ] || [ -s "$B/client.log" ]; then
+        bad_clients=$((bad_clients + 1))
+        { echo "== $* (exit $cli_rc)"; cat "$B/client.log"; } >>"$B/clients.log"
+    fi
 }
 field() { sed -n "s/^$1 //p" "$B/client.txt"; }
 is() { [ "$(field "$1")" = "$2" ]; }
@@ -278,5 +289,11 @@ run_limited 15 "$T" --raw-request 127.0.0.1 "$port" "$B/chunked_req.txt" >"$B/ch
 server_done
 cmp -s "$B/chunked_req.out" "$B/chunked_req.want" && head -n 1 "$B/chunked_resp.txt" | grep -q "^HTTP/1.1 200 OK"
 result $? "demo_server de-chunks a chunked request body"
+
+# ---------------------------------------------------------------- every run, sanitizers included
+[ "$bad_clients" -eq 0 ]
+result $? "every client run exited 0 with nothing on stderr (no ASan/UBSan/LSan report; $B/clients.log)"
+[ "$bad_servers" -eq 0 ]
+result $? "every demo_server exited 0 with nothing on stderr ($B/servers.log)"
 
 finish
