@@ -66,7 +66,7 @@ typedef struct http__conn {
     const http_callbacks *cb;
     char                 *err;
     size_t                err_cap;
-    char                  where[400];   /* "127.0.0.1:8080" or "localhost (::1) port 8080" */
+    char                  where[400];   /* "127.0.0.1:8080", "localhost ([::1]:8080)": for messages */
     uint64_t              body_bytes;   /* delivered to on_body so far */
 } http__conn;
 
@@ -96,7 +96,8 @@ typedef struct http__chunked {
     uint64_t          size;             /* chunk size being read */
     int               digits;           /* hex digits seen for it */
     uint64_t          left;             /* data bytes of this chunk still to come */
-    size_t            line_bytes;       /* extension + trailer bytes, bounded by HTTP__MAX_HEAD */
+    size_t            line_bytes;       /* bytes of this size line's extensions, or of all
+                                           trailers; each bounded by HTTP__MAX_HEAD */
 } http__chunked;
 
 /* ================================================================ helpers */
@@ -660,7 +661,7 @@ static int http__parse_length(llmg_str v, uint64_t *out)
             n = n * 10 + (uint64_t)(v.ptr[i++] - '0');
         }
         while (i < v.len && (v.ptr[i] == ' ' || v.ptr[i] == '\t')) i++;
-        if (i < v.len && v.ptr[i++] != ',') return 0;
+        if (i < v.len && (v.ptr[i++] != ',' || i == v.len)) return 0;   /* junk, or "5," */
         if (have && n != first) return 0;
         first = n;
         have = 1;
@@ -729,6 +730,7 @@ static void http__chunk_size_done(http__chunked *d)
     d->state = d->size == 0 ? HTTP__C_TRAILER : HTTP__C_DATA;
     d->size = 0;
     d->digits = 0;
+    d->line_bytes = 0;                  /* the limit is per size line, and for all trailers */
 }
 
 /* Feeds n bytes to the chunked decoder; data runs go straight to on_body. */

@@ -274,6 +274,15 @@ client "http://127.0.0.1:$port/" --timeout 5000
 server_done
 is result HTTP_ERR_PROTOCOL && field error | grep -q "larger than 64 KiB"
 result $? "headers over 64 KiB: HTTP_ERR_PROTOCOL, \"$(field error)\"" || why
+awk 'BEGIN { printf "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+             for (i = 0; i < 3000; i++) printf "1;extension=abcdefghijklmnopqrstuvwxyz\r\nx\r\n";
+             printf "0\r\n\r\n" }' >"$B/raw.txt"
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "x" }' >"$B/raw.want"
+server --raw "$B/raw.txt"
+client "http://127.0.0.1:$port/" --timeout 5000 --out "$B/raw.out"
+server_done
+is result HTTP_OK && cmp -s "$B/raw.out" "$B/raw.want"
+result $? "3000 chunks with extensions (over 64 KiB of them in all, each line short): HTTP_OK" || why
 printf 'HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n' >"$B/raw.txt"
 server --raw "$B/raw.txt"
 client "http://127.0.0.1:$port/" --method DELETE --timeout 5000
