@@ -53,7 +53,7 @@
    Content-Length bytes or a chunked body; "Expect: 100-continue" is
    honoured. The server is single-threaded and uses POSIX only. */
 #ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L         /* getaddrinfo-era sockets, poll, nanosleep */
+#define _POSIX_C_SOURCE 200809L         /* sockets, poll, nanosleep; before any header */
 #endif
 #include <arpa/inet.h>
 #include <errno.h>

@@ -65,7 +65,8 @@
    TIMEOUT AND CANCEL
         timeout_ms is an idle timeout: it restarts whenever a byte moves,
         so a slow stream is fine as long as it keeps moving. It also bounds
-        the connect of each address. *cancel, when given, is read at least
+        the connect of each address (a connect that times out on every
+        address is HTTP_ERR_CONNECT). *cancel, when given, is read at least
         every 100 ms while waiting and before every read and send, so a
         SIGINT handler can set it (C blesses only volatile sig_atomic_t in
         a handler; sig_atomic_t is int on Linux, the BSDs and macOS). Name
