@@ -21,14 +21,25 @@ TEST_SRC  = tests/test_main.c tests/test_base.c tests/test_sse.c tests/test_json
             tests/test_pjson.c tests/test_errors.c tests/test_stream.c \
             tests/test_request.c tests/test_transport.c
 TEST_HDR  = tests/test.h
-EXAMPLES  = build/llmg build/minimal build/stream
+EXAMPLES  = build/llmg build/minimal build/stream build/demo_server
+# libcurl gives llmg chat https:// (plain http:// needs nothing)
+CURL_CFLAGS := $(shell pkg-config --exists libcurl 2>/dev/null && echo -DLLMG_HAVE_CURL)
+CURL_LIBS   := $(shell pkg-config --exists libcurl 2>/dev/null && pkg-config --libs libcurl)
+CURL_SRC    := $(if $(CURL_LIBS),examples/http_curl.c,)
+LLMG_SRC    = examples/llmg.c examples/http_posix.c $(CURL_SRC)
+LLMG_DEPS   = $(LLMG_SRC) examples/http_posix.h examples/http_curl.h
 
-.PHONY: all test test-valgrind clean
+.PHONY: all test test-valgrind clean demo
 all: $(EXAMPLES)
 
-build/llmg: examples/llmg.c $(HDR)
+build/llmg: $(LLMG_DEPS) $(HDR)
 	@mkdir -p build
-	$(CC) $(CFLAGS_O) -o $@ examples/llmg.c
+	@[ -n "$(CURL_LIBS)" ] || echo "note: libcurl not found: llmg chat speaks http:// only (for https://: apt-get install libcurl4-openssl-dev, then make again)"
+	$(CC) $(CFLAGS_O) -D_POSIX_C_SOURCE=200809L $(CURL_CFLAGS) -o $@ $(LLMG_SRC) $(CURL_LIBS)
+
+build/demo_server: examples/demo_server.c
+	@mkdir -p build
+	$(CC) $(CFLAGS_O) -o $@ examples/demo_server.c
 
 build/minimal: examples/minimal.c $(HDR)
 	@mkdir -p build
@@ -38,9 +49,13 @@ build/stream: examples/stream.c $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS_O) -o $@ examples/stream.c
 
-build/asan/llmg: examples/llmg.c $(HDR)
+build/asan/llmg: $(LLMG_DEPS) $(HDR)
 	@mkdir -p build/asan
-	$(CC) $(CFLAGS_A) -o $@ examples/llmg.c
+	$(CC) $(CFLAGS_A) -D_POSIX_C_SOURCE=200809L $(CURL_CFLAGS) -o $@ $(LLMG_SRC) $(CURL_LIBS)
+
+build/asan/demo_server: examples/demo_server.c
+	@mkdir -p build/asan
+	$(CC) $(CFLAGS_A) -o $@ examples/demo_server.c
 
 build/asan/conformance_errors: tests/conformance_errors.c tests/conformance.h $(HDR)
 	@mkdir -p build/asan
@@ -68,11 +83,15 @@ build/plain/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	$(CC) $(CFLAGS_P) -o $@ $(TEST_SRC)
 
 test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg build/asan/conformance_errors \
-      build/asan/conformance_streams build/asan/conformance_requests
+      build/asan/conformance_streams build/asan/conformance_requests build/asan/demo_server
 	@sh tests/run.sh
 
 test-valgrind: build/plain/test_unit
 	valgrind -q --error-exitcode=1 --leak-check=full build/plain/test_unit
+
+# the main job: llmg chat against a loopback server, no key, no network
+demo: build/llmg build/demo_server
+	@sh examples/demo.sh
 
 clean:
 	rm -rf build
