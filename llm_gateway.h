@@ -8151,7 +8151,6 @@ typedef struct llmg__rq {
     const char    *smsg;                 /* its static message */
     uint64_t       offset;
     llmg_buf       msg;                  /* the gem's words */
-    llmg_provider  provider;
     llmg_str       tprov, tapi;          /* the target's identity, for the sanitizer */
 } llmg__rq;
 
@@ -10287,7 +10286,6 @@ LLMG_API llmg_status llmg_request_build(llmg_request *req, const llmg_provider_c
         return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("request: header_count without headers"), 0);
     rq.a = a;
     req->_a = a;
-    rq.provider = cfg->provider;
     rq.tprov = llmg_str_c(llmg__provider_ident[cfg->provider][0]);
     rq.tapi = llmg_str_c(llmg__provider_ident[cfg->provider][1]);
     st = llmg__rq_build(&rq, req, cfg, in);

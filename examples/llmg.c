@@ -671,14 +671,11 @@ static int cmd_request(int argc, char **argv)
     memset(&account, 0, sizeof account);
     cfg.provider = provider;
     if (provider == LLMG_PROVIDER_NONE) {
-        llmg_str name;
-        llmg_buf b;
-        memset(&b, 0, sizeof b);
-        if (llmg_json_str_view(llmg_json_getc(conf, "provider"), &name) ||
-            (llmg_json_dup_str(llmg_json_getc(conf, "provider"), NULL, &b) == LLMG_OK &&
-             (name = llmg_bstr(&b), 1)))
-            cfg.provider = llmg_provider_from_name(name);
-        llmg_buf_free(&b, NULL);
+        llmg_buf name;
+        memset(&name, 0, sizeof name);
+        if (llmg_json_dup_str(llmg_json_getc(conf, "provider"), NULL, &name) == LLMG_OK)
+            cfg.provider = llmg_provider_from_name(llmg_bstr(&name));
+        llmg_buf_free(&name, NULL);
     }
     if (llmg_json_dup_str(llmg_json_getc(conf, "api_key"), NULL, &key) == LLMG_OK) cfg.api_key = llmg_bstr(&key);
     if (llmg_json_dup_str(llmg_json_getc(conf, "account_id"), NULL, &account) == LLMG_OK)
