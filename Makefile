@@ -1,5 +1,6 @@
 # llm_gateway.h build.
 #   make            optimized build/llmg and the examples (no sanitizers)
+#   make demo       llmg chat against build/demo_server on loopback (no key, no network)
 #   make test       every test under ASan + UBSan in build/asan/ (never touches build/llmg)
 #   make test-valgrind  unit tests under valgrind, plain builds in build/plain/
 #   make clean

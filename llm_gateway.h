@@ -1472,11 +1472,12 @@ LLMG_API const char *llmg_provider_default_model(llmg_provider p);
      the request and calls llmg_exchange_head and llmg_exchange_body as the
      response arrives, and returns how it ended.
    A transport that cannot finish (the connection broke, no byte within
-   its timeout, the host stopped it) says so with llmg_exchange_fail:
-   before a 200 body was complete that is LLMG_E_PROVIDER with kind
-   timeout or connection, a 200 body that breaks off is LLMG_E_TRUNCATED,
-   and a stop by the host LLMG_E_CANCELLED. In every case what arrived so
-   far stays readable (llmg_exchange_message) until llmg_exchange_free.
+   its timeout, the host stopped it) says so with llmg_exchange_fail: a
+   timeout is LLMG_E_PROVIDER with kind timeout; a broken connection is
+   kind connection, except inside a 200 body, where the stream decides
+   (LLMG_E_TRUNCATED, or LLMG_DONE when its message had already ended); a
+   stop by the host is LLMG_E_CANCELLED. In every case what arrived so far
+   stays readable (llmg_exchange_message) until llmg_exchange_free.
 
    Retrying is the host's choice; llmg_retry_delay_ms says whether an
    ending is worth another attempt and how long to wait first.         */
