@@ -22,13 +22,13 @@ TEST_SRC  = tests/test_main.c tests/test_base.c tests/test_sse.c tests/test_json
             tests/test_pjson.c tests/test_errors.c tests/test_stream.c \
             tests/test_request.c tests/test_transport.c
 TEST_HDR  = tests/test.h
-EXAMPLES  = build/llmg build/minimal build/stream build/demo_server
+EXAMPLES  = build/llmg build/quickstart build/minimal build/stream build/demo_server
 # libcurl gives llmg chat https:// (plain http:// needs nothing)
 CURL_CFLAGS := $(shell pkg-config --exists libcurl 2>/dev/null && echo -DLLMG_HAVE_CURL)
 CURL_LIBS   := $(shell pkg-config --exists libcurl 2>/dev/null && pkg-config --libs libcurl)
 CURL_SRC    := $(if $(CURL_LIBS),examples/http_curl.c,)
-LLMG_SRC    = examples/llmg.c examples/http_posix.c $(CURL_SRC)
-LLMG_DEPS   = $(LLMG_SRC) examples/http_posix.h examples/http_curl.h
+LLMG_SRC    = examples/llmg.c examples/transport.c examples/http_posix.c $(CURL_SRC)
+LLMG_DEPS   = $(LLMG_SRC) examples/transport.h examples/http_posix.h examples/http_curl.h
 
 .PHONY: all test test-valgrind clean demo
 all: $(EXAMPLES)
@@ -37,6 +37,12 @@ build/llmg: $(LLMG_DEPS) $(HDR)
 	@mkdir -p build
 	@[ -n "$(CURL_LIBS)" ] || echo "note: libcurl not found: llmg chat speaks http:// only (for https://: apt-get install libcurl4-openssl-dev, then make again)"
 	$(CC) $(CFLAGS_O) -D_POSIX_C_SOURCE=200809L $(CURL_CFLAGS) -o $@ $(LLMG_SRC) $(CURL_LIBS)
+
+build/quickstart: examples/quickstart.c examples/transport.c examples/http_posix.c $(CURL_SRC) \
+                  examples/transport.h examples/http_posix.h $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS_O) -D_POSIX_C_SOURCE=200809L $(CURL_CFLAGS) -o $@ examples/quickstart.c \
+	    examples/transport.c examples/http_posix.c $(CURL_SRC) $(CURL_LIBS)
 
 build/demo_server: examples/demo_server.c
 	@mkdir -p build

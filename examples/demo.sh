@@ -24,6 +24,7 @@ done
 port=$(cat "$port_file")
 echo "== llmg chat -> http://127.0.0.1:$port/v1; the request the server received (key hidden):"
 OPENAI_API_KEY=sk-demo-key "$LLMG" chat --provider openai_completions --model demo-model \
+    --tool-file examples/weather_tools.json \
     --base-url "http://127.0.0.1:$port/v1" "What's the weather in Lisbon?"
 rc=$?
 wait "$server"

@@ -30,7 +30,8 @@
            stall   the head and the first event, then nothing until the
                    client closes (or 30 s)
        --request-log FILE  appends "METHOD /path", one "name: value" line per
-                           header, then an empty line; the values of
+                           header, then an empty line, then the body (when
+                           there is one) and an empty line; the values of
                            authorization, x-api-key, api-key and
                            chatgpt-account-id read "(hidden)"
        --body-out FILE     the request body, byte for byte (request k >= 2 goes
@@ -507,6 +508,10 @@ static void log_request(const options *o, const request *q, long k)
                     is_secret(name, q->name_len[i]) ? "(hidden)" : q->head + q->value_start[i]);
         }
         fputc('\n', f);
+        if (q->body_len) {
+            fwrite(q->body, 1, q->body_len, f);
+            fputs("\n\n", f);
+        }
         fclose(f);
     } else if (o->request_log != NULL) {
         note("cannot open %s: %s", o->request_log, strerror(errno));

@@ -22,10 +22,7 @@
    event), 130 cancelled. */
 #define LLM_GATEWAY_IMPLEMENTATION
 #include "../llm_gateway.h"
-#include "http_posix.h"
-#ifdef LLMG_HAVE_CURL
-#include "http_curl.h"
-#endif
+#include "transport.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -736,7 +733,8 @@ static int cmd_request(int argc, char **argv)
 
 /* ---------------------------------------------------------------- chat
    One request to a real server through llmg_call: the transport is
-   http_posix (http://) or libcurl (https://, when built with it). Text
+   transport.c's, http_posix (http://) or libcurl (https://, when built
+   with it). Text
    streams to stdout as it arrives (reasoning dimmed on a terminal); tool
    calls and usage are summarized at the end; --json prints the replay
    line format instead. Ctrl-C cancels (exit 130). */
@@ -750,52 +748,9 @@ static void on_sigint(int sig)
 }
 
 typedef struct chat_state {
-    int  json, tty, in_reasoning, timeout_ms;
-    char why[512];
+    int  json, tty, in_reasoning;
     llmg_json_writer w;
 } chat_state;
-
-static int tx_head(void *user, int status, const llmg_header *h, size_t n)
-{
-    return llmg_exchange_head((llmg_exchange *)user, status, h, n, NULL) < 0;
-}
-
-static int tx_body(void *user, const char *data, size_t len)
-{
-    return llmg_exchange_body((llmg_exchange *)user, data, len) < 0;
-}
-
-static llmg_error_kind chat_send(void *user, llmg_exchange *x, llmg_str *why)
-{
-    chat_state *c = (chat_state *)user;
-    const llmg_request *r = &x->request;
-    http_callbacks cb;
-    http_result hr;
-    cb.on_head = tx_head;
-    cb.on_body = tx_body;
-    cb.user = x;
-    c->why[0] = '\0';
-    if (strncmp(r->url.ptr, "https://", 8) == 0) {
-#ifdef LLMG_HAVE_CURL
-        hr = http_curl_request(r->method.ptr, r->url.ptr, r->headers, r->header_count, r->body.ptr,
-                               r->body.len, c->timeout_ms, &chat_cancel, &cb, c->why, sizeof c->why);
-#else
-        *why = llmg_str_c("https:// needs libcurl: install it (Debian: apt-get install "
-                          "libcurl4-openssl-dev) and run make again, or give an http:// --base-url");
-        return LLMG_ERROR_CONNECTION;
-#endif
-    } else {
-        hr = http_request(r->method.ptr, r->url.ptr, r->headers, r->header_count, r->body.ptr,
-                          r->body.len, c->timeout_ms, &chat_cancel, &cb, c->why, sizeof c->why);
-    }
-    *why = llmg_str_c(c->why);
-    switch (hr) {
-    case HTTP_OK: return LLMG_ERROR_NONE;
-    case HTTP_ERR_TIMEOUT: return LLMG_ERROR_TIMEOUT;
-    case HTTP_ERR_CANCELLED: return LLMG_ERROR_CANCELLED;   /* unless the exchange ended first */
-    default: return LLMG_ERROR_CONNECTION;
-    }
-}
 
 static int chat_event(void *user, const llmg_event *ev)
 {
@@ -874,6 +829,7 @@ static int cmd_chat(int argc, char **argv)
     double timeout = 120;
     llmg_provider_config cfg;
     llmg_request_input in;
+    http_transport http;
     llmg_transport t;
     llmg_exchange x;
     llmg_error err;
@@ -950,21 +906,26 @@ static int cmd_chat(int argc, char **argv)
     in.options = llmg_str_c(opt_json);
 
     c.tty = isatty(1);
-    c.timeout_ms = (int)(timeout * 1000);
+    memset(&http, 0, sizeof http);
+    http.timeout_ms = (int)(timeout * 1000);
+    http.cancel = &chat_cancel;
     if (c.json) llmg_json_writer_init(&c.w, NULL, NULL);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
-    t.send = chat_send;
-    t.user = &c;
+    t = http_transport_of(&http);
     st = llmg_call(&x, &t, &cfg, &in, NULL, chat_event, &c, &err);
     if (c.in_reasoning && c.tty) fputs("\033[0m\n", stdout);
     if (st == LLMG_DONE) {
         if (!c.json) chat_summary(llmg_exchange_message(&x));
         rc = CLI_EXIT_OK;
-    } else if (st == LLMG_E_ARG && x.request.message.len) {
-        fprintf(stderr, "error: %s\n", x.request.message.ptr);
+    } else if (x.request.message.len) {          /* the request could not be built */
+        if (st == LLMG_E_SYNTAX)
+            fprintf(stderr, "error: %s at byte %llu\n", x.request.message.ptr,
+                    (unsigned long long)err.offset);
+        else
+            fprintf(stderr, "error: %s\n", x.request.message.ptr);
         rc = CLI_EXIT_ERROR;
     } else if (st == LLMG_E_PROVIDER && llmg_exchange_error(&x)) {
         const llmg_provider_error *pe = llmg_exchange_error(&x);

@@ -67,6 +67,25 @@ for spec in anthropic_messages:text_basic:/v1/messages:x-api-key \
         bad "$key --json: exit $rc, $got lines, llmg replay gives $want"; fi
 done
 
+# --tool-file, --system and --reasoning: the tools reach the body in each
+# provider's shape (golden tests/fixtures/e2e/<key>.tools.body)
+for key in anthropic_messages openai_completions openai_responses; do
+    base=/v1
+    [ "$key" = anthropic_messages ] && base=""
+    serve "$key.tools" ok "tests/fixtures/streams/$key/text_basic.sse"
+    chat "$key.tools" "$key" --tool-file examples/weather_tools.json --system "Be brief." \
+        --reasoning low
+    if [ "$rc" -eq 0 ] && cmp -s "$out/$key.tools.body" "tests/fixtures/e2e/$key.tools.body"; then ok; else
+        bad "$key --tool-file: exit $rc, body differs from tests/fixtures/e2e/$key.tools.body"; fi
+done
+printf '[{"name": "get_weather",' >"$out/bad_tools.json"
+port=9 base=/v1
+ANTHROPIC_API_KEY=KEY "$LLMG" chat --provider anthropic_messages --model m --base-url http://127.0.0.1:9 \
+    --tool-file "$out/bad_tools.json" hi >"$out/bad_tools.out" 2>"$out/bad_tools.err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q '^error: tools: json: unexpected end of input at byte 24$' "$out/bad_tools.err"; then ok; else
+    bad "a broken --tool-file: exit $rc: $(cat "$out/bad_tools.err")"; fi
+
 key=openai_completions
 base=/v1
 serve drop drop examples/demo_stream.sse

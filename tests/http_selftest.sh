@@ -123,8 +123,9 @@ grep -qx "POST /v1/chat/completions?x=1" "$B/request.log" &&
     grep -qx "Authorization: (hidden)" "$B/request.log" &&
     grep -qx "x-api-key: (hidden)" "$B/request.log" &&
     grep -qx "Content-Type: application/json" "$B/request.log" &&
+    grep -qxF "$(cat "$B/body.out")" "$B/request.log" &&
     ! grep -q "$KEY" "$B/request.log" && [ -z "$(tail -n 1 "$B/request.log")" ]
-result $? "ok: --request-log shows the request and hides the key"
+result $? "ok: --request-log shows the request and its body, and hides the key"
 
 # ---------------------------------------------------------------- framing
 for framing in length close; do
