@@ -41,7 +41,7 @@ build/llmg: $(LLMG_DEPS) $(HDR)
 build/quickstart: examples/quickstart.c examples/transport.c examples/http_posix.c $(CURL_SRC) \
                   examples/transport.h examples/http_posix.h $(HDR)
 	@mkdir -p build
-	$(CC) $(CFLAGS_O) -D_POSIX_C_SOURCE=200809L $(CURL_CFLAGS) -o $@ examples/quickstart.c \
+	$(CC) $(CFLAGS_O) -I. -D_POSIX_C_SOURCE=200809L $(CURL_CFLAGS) -o $@ examples/quickstart.c \
 	    examples/transport.c examples/http_posix.c $(CURL_SRC) $(CURL_LIBS)
 
 build/demo_server: examples/demo_server.c

@@ -1295,7 +1295,7 @@ LLMG_API llmg_status llmg_event_write_json(const llmg_event *ev, llmg_json_write
    hand the request to your HTTP client and the response to llmg_stream.
 
         llmg_provider_config cfg = {0};
-        llmg_request_input in = {{0}};
+        llmg_request_input in = {0};
         llmg_request req;
         cfg.provider = LLMG_PROVIDER_ANTHROPIC_MESSAGES;
         cfg.api_key  = llmg_str_c(getenv("ANTHROPIC_API_KEY"));

@@ -1,6 +1,6 @@
 #define LLM_GATEWAY_IMPLEMENTATION
-#include "../llm_gateway.h"
-#include "transport.h"
+#include "llm_gateway.h"
+#include "examples/transport.h"
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -33,5 +33,6 @@ part "conformance with the gem: requests" sh tests/conformance_requests.sh
 part "hand-written requests (tests/fixtures/requests)" sh tests/requests.sh
 part "HTTP client and demo server (loopback)" sh tests/http_selftest.sh
 part "llmg chat end to end over loopback HTTP" sh tests/e2e.sh
+part "the README's commands and C snippets" sh tests/readme.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
