@@ -1215,6 +1215,9 @@ typedef struct llmg_stream {
     llmg_provider_error _perr;
     llmg_sse_parser     _sse;
     llmg_json_doc       _doc;
+    llmg_json_doc       _shape;          /* the last small event, to parse the next like it */
+    llmg_buf            _shape_src;      /* its bytes */
+    int                 _no_shape;       /* 1: parse every event in full (tests compare) */
     llmg_json_writer    _w;              /* compact JSON made by a mapper */
     llmg_pjson          _pj;             /* the open tool call's arguments known so far */
     int                 _pj_ok;          /* 0 once they stopped being valid JSON */
@@ -3567,6 +3570,168 @@ LLMG_API llmg_status llmg_json_parse(llmg_json_doc *doc, const char *src, size_t
         return s._err.code;
     }
     return llmg__ok(err, LLMG_OK);
+}
+
+/* ---------------------------------------------------------------- shapes
+   A shape is a parsed document kept with its bytes. A later document that
+   is the same byte for byte except for the values of its strings and
+   numbers (the next event of a stream: the same keys in the same order,
+   new text, a new sequence number) is parsed by comparing the bytes
+   between those values and scanning the values alone. The tokens are
+   exactly what llmg_json_parse gives; anything the scan does not settle
+   (another layout, a surrogate escape, a byte the scan refuses) is left
+   to llmg_json_parse, which then has the last word on every error. */
+
+#define LLMG__SHAPE_MAX_BYTES  4096u    /* documents kept as shapes: small events */
+#define LLMG__SHAPE_MAX_TOKENS 256u
+
+static int llmg__json_is_hole(uint32_t type)
+{
+    uint32_t t = type & LLMG_JSON_TYPE_MASK;
+    return t == LLMG_JSON_NUMBER || (t == LLMG_JSON_STRING && !(type & LLMG_JSON_F_KEY));
+}
+
+/* The string at p[0] == '"' in p[0..n): its length, quotes included, and
+   LLMG_JSON_F_ESCAPED in *flags when it has an escape; 0: not settled. */
+static size_t llmg__json_scan_str(const unsigned char *p, size_t n, uint32_t *flags)
+{
+    size_t i = 1;
+    for (;;) {
+        unsigned c;
+        i += llmg__json_plain_run(p + i, n - i);
+        if (i >= n) return 0;
+        c = p[i];
+        if (c == '"') return i + 1;
+        if (c == '\\') {
+            unsigned e = i + 1 < n ? p[i + 1] : 0;
+            *flags |= LLMG_JSON_F_ESCAPED;
+            if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r'
+                || e == 't') {
+                i += 2;
+            } else if (e == 'u' && n - i >= 6) {
+                int a = llmg__json_hexval(p[i + 2]), b = llmg__json_hexval(p[i + 3]);
+                int c2 = llmg__json_hexval(p[i + 4]), d = llmg__json_hexval(p[i + 5]);
+                if (a < 0 || b < 0 || c2 < 0 || d < 0 || (a == 0xD && b >= 8)) return 0;
+                i += 6;
+            } else {
+                return 0;
+            }
+        } else if (c < 0x20) {
+            return 0;
+        } else if (c < 0x80) {
+            i++;
+        } else {
+            int l = llmg__utf8_seq(p + i, n - i);
+            if (l <= 0) return 0;
+            i += (size_t)l;
+        }
+    }
+}
+
+static int llmg__json_digit(unsigned c) { return c >= '0' && c <= '9'; }
+
+/* The number at p in p[0..n): its length, LLMG_JSON_F_FLOAT in *flags for
+   a fraction or an exponent; 0: not settled. */
+static size_t llmg__json_scan_num(const unsigned char *p, size_t n, uint32_t *flags)
+{
+    size_t i = 0;
+    if (i < n && p[i] == '-') i++;
+    if (i < n && p[i] == '0') {
+        i++;
+    } else if (i < n && p[i] >= '1' && p[i] <= '9') {
+        while (i < n && llmg__json_digit(p[i])) i++;
+    } else {
+        return 0;
+    }
+    if (i < n && p[i] == '.') {
+        *flags |= LLMG_JSON_F_FLOAT;
+        if (++i >= n || !llmg__json_digit(p[i])) return 0;
+        while (i < n && llmg__json_digit(p[i])) i++;
+    }
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        *flags |= LLMG_JSON_F_FLOAT;
+        if (++i < n && (p[i] == '+' || p[i] == '-')) i++;
+        if (i >= n || !llmg__json_digit(p[i])) return 0;
+        while (i < n && llmg__json_digit(p[i])) i++;
+    }
+    if (i < n && (llmg__json_digit(p[i]) || p[i] == '.' || p[i] == 'e' || p[i] == 'E'
+                  || p[i] == '+' || p[i] == '-'))
+        return 0;
+    return i;
+}
+
+/* Keeps doc, an object just parsed, as the shape (when small). Nothing is
+   reported: without memory there is just no shape. */
+static void llmg__json_shape_keep(llmg_json_doc *shape, llmg_buf *bytes, const llmg_json_doc *doc)
+{
+    shape->count = 0;
+    if (doc->count == 0 || doc->count > LLMG__SHAPE_MAX_TOKENS || doc->len > LLMG__SHAPE_MAX_BYTES
+        || (doc->toks[0].type & LLMG_JSON_TYPE_MASK) != LLMG_JSON_OBJECT)
+        return;
+    if (shape->_cap < doc->count) {
+        size_t cap = LLMG__SHAPE_MAX_TOKENS;
+        void *q = llmg__realloc(&shape->_a, shape->toks, shape->_cap * sizeof *shape->toks,
+                                cap * sizeof *shape->toks);
+        if (!q) return;
+        shape->toks = (llmg_json_tok *)q;
+        shape->_cap = cap;
+    }
+    bytes->len = 0;
+    if (llmg__buf_append(bytes, &shape->_a, doc->src, doc->len, (size_t)-1) != LLMG_OK) return;
+    memcpy(shape->toks, doc->toks, doc->count * sizeof *doc->toks);
+    shape->src = bytes->ptr;
+    shape->len = doc->len;
+    shape->count = doc->count;
+}
+
+/* Parses src[0..len) into doc when it has the shape's layout: 1; else 0,
+   and doc is to be parsed by llmg_json_parse. */
+static int llmg__json_shape_parse(const llmg_json_doc *shape, llmg_json_doc *doc, const char *src,
+                                  size_t len)
+{
+    const unsigned char *d = (const unsigned char *)src, *tb = (const unsigned char *)shape->src;
+    size_t pt = 0, pd = 0, k, m = shape->count;
+    if (m == 0 || doc->_cap < m) return 0;
+    for (k = 0; k < m; k++) {
+        const llmg_json_tok *t = &shape->toks[k];
+        llmg_json_tok *o = &doc->toks[k];
+        size_t seg = t->start - pt, n;
+        uint32_t flags = 0;
+        *o = *t;
+        o->start = t->start - pt + pd;
+        if (!llmg__json_is_hole(t->type)) continue;
+        if (len - pd < seg || memcmp(d + pd, tb + pt, seg) != 0) return 0;
+        pd += seg;
+        pt = t->start + t->len;
+        if (len - pd >= t->len && memcmp(d + pd, tb + t->start, t->len) == 0) {
+            pd += t->len;                        /* the same value: the same token */
+            continue;
+        }
+        if ((t->type & LLMG_JSON_TYPE_MASK) == LLMG_JSON_STRING)
+            n = pd < len && d[pd] == '"' ? llmg__json_scan_str(d + pd, len - pd, &flags) : 0;
+        else
+            n = llmg__json_scan_num(d + pd, len - pd, &flags);
+        if (n == 0) return 0;
+        o->len = n;
+        o->type = (t->type & ~(uint32_t)(LLMG_JSON_F_ESCAPED | LLMG_JSON_F_FLOAT)) | flags;
+        pd += n;
+    }
+    if (len - pd != shape->len - pt || memcmp(d + pd, tb + pt, len - pd) != 0) return 0;
+    /* A container ends where its last token ends, plus the same bytes. */
+    for (k = m; k-- > 0;) {
+        const llmg_json_tok *t = &shape->toks[k];
+        uint32_t type = t->type & LLMG_JSON_TYPE_MASK;
+        size_t last = (size_t)t->next - 1;
+        if ((type == LLMG_JSON_OBJECT || type == LLMG_JSON_ARRAY) && last > k) {
+            const llmg_json_tok *tl = &shape->toks[last], *ol = &doc->toks[last];
+            doc->toks[k].len = (t->start + t->len - (tl->start + tl->len)) + (ol->start + ol->len)
+                               - doc->toks[k].start;
+        }
+    }
+    doc->src = src;
+    doc->len = len;
+    doc->count = m;
+    return 1;
 }
 
 /* ---------------------------------------------------------------- navigation */
@@ -7822,6 +7987,8 @@ LLMG_API llmg_status llmg_stream_init(llmg_stream *s, const llmg_stream_opts *op
         if (st != LLMG_OK) return st;
     }
     llmg_json_doc_init(&s->_doc);
+    llmg_json_doc_init(&s->_shape);
+    s->_shape._a = s->_a;
     s->_m._a = s->_a;
     s->_active = LLMG__NO_BLOCK;
     return llmg__ok(err, LLMG_OK);
@@ -7849,6 +8016,8 @@ LLMG_API void llmg_stream_free(llmg_stream *s)
     if (!s || !s->_a.free_fn) return;
     llmg_sse_free(&s->_sse);
     llmg_json_doc_free(&s->_doc);
+    llmg_json_doc_free(&s->_shape);
+    llmg_buf_free(&s->_shape_src, &s->_a);
     llmg_json_writer_free(&s->_w);
     llmg_pjson_free(&s->_pj);
     llmg_provider_error_free(&s->_perr);
@@ -7957,7 +8126,13 @@ static llmg_status llmg__map_event(llmg_stream *s, const llmg_sse_event *sev, ll
     memset(&jo, 0, sizeof jo);
     jo.max_depth = s->_o.max_json_depth;
     jo.allocator = s->_a;
-    st = llmg_json_parse(&s->_doc, data.ptr, data.len, &jo, NULL);
+    if (!s->_no_shape && llmg__json_shape_parse(&s->_shape, &s->_doc, data.ptr, data.len)) {
+        st = LLMG_OK;
+    } else {
+        st = llmg_json_parse(&s->_doc, data.ptr, data.len, &jo, NULL);
+        if (st == LLMG_OK && !s->_no_shape)
+            llmg__json_shape_keep(&s->_shape, &s->_shape_src, &s->_doc);
+    }
     if (st == LLMG_E_NOMEM) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
     if (st != LLMG_OK) {
         /* Not JSON: the gem's {raw: data}, which only an error event acts on. */

@@ -1,8 +1,10 @@
 /* Provider streams: SSE -> mapper -> accumulator for one of the five
    APIs (chosen by the first byte). The events, the message after every
    event, the final status, its offset and the provider error must be
-   byte-identical whether the body is fed whole or cut at points the
-   fuzzer chooses; limits come from the first bytes too. */
+   byte-identical whether the body is fed whole, every event parsed in
+   full, or cut at points the fuzzer chooses with the shape cache on (an
+   event laid out like the one before it parsed by comparing bytes);
+   limits come from the first bytes too. */
 #include "../llm_gateway.h"
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +30,7 @@ static int on_event(void *user, const llmg_event *ev)
 }
 
 static void feed_all(const char *in, size_t size, const uint8_t *cuts, size_t ncuts,
-                     const llmg_stream_opts *opts, out *o)
+                     const llmg_stream_opts *opts, int no_shape, out *o)
 {
     llmg_stream s;
     llmg_error err;
@@ -40,6 +42,7 @@ static void feed_all(const char *in, size_t size, const uint8_t *cuts, size_t nc
     llmg_json_writer_init(&o->w, &wo, NULL);
     llmg_json_write_arr_begin(&o->w);
     st = llmg_stream_init(&s, opts, &err);
+    s._no_shape = no_shape;
     while (st == LLMG_OK && at < size) {
         size_t n = ncuts ? (size_t)cuts[k++ % ncuts] % 48 + 1 : size - at;
         char *piece;
@@ -75,8 +78,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (data[1] & 8) o.max_json_depth = (size_t)(data[2] % 8) + 1;
     ncuts = (size_t)(data[1] >> 4) % 8;
     if (size < 3 + ncuts) return 0;
-    feed_all((const char *)data + 3 + ncuts, size - 3 - ncuts, NULL, 0, &o, &a);
-    feed_all((const char *)data + 3 + ncuts, size - 3 - ncuts, data + 3, ncuts, &o, &b);
+    /* whole with every event parsed in full; cut with the shape cache */
+    feed_all((const char *)data + 3 + ncuts, size - 3 - ncuts, NULL, 0, &o, 1, &a);
+    feed_all((const char *)data + 3 + ncuts, size - 3 - ncuts, data + 3, ncuts, &o, 0, &b);
     x = llmg_json_writer_str(&a.w);
     y = llmg_json_writer_str(&b.w);
     if (x.len != y.len || memcmp(x.ptr, y.ptr, x.len) != 0) abort();
