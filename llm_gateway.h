@@ -132,7 +132,9 @@
         compact input read so far plus the bytes it holds back (the longest
         key and scalar), each in a buffer grown by doubling, and the
         validator's nesting bits. A stream holds the framer, the tokens of
-        one event's data, a scratch buffer of about one event's size, a
+        one event's data, a copy of the last small event with its tokens
+        (at most 4 KiB and 256 tokens, to parse the next one like it
+        quickly), a scratch buffer of about one event's size, a
         partial-JSON reader for the open tool call, and the message (within
         max_message_bytes, plus about 200 bytes a block). A request build
         holds, until it returns, the tokens of its four inputs and about 100
