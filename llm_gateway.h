@@ -1209,6 +1209,15 @@ typedef struct llmg_stream_opts {
 
 typedef struct llmg__patch llmg__patch;
 
+/* Private: a small event kept to parse the next one like it (>>impl-json). */
+typedef struct llmg__evshape {
+    llmg_json_doc doc;                   /* its tokens; doc.src points into src */
+    llmg_buf      src;                   /* its bytes */
+    uint16_t      nholes, nconts;
+    uint16_t      idx[256];              /* string and number values in order, then
+                                            the containers, last first */
+} llmg__evshape;
+
 /* Private state. */
 typedef struct llmg_stream {
     llmg_stream_opts    _o;
@@ -1217,8 +1226,7 @@ typedef struct llmg_stream {
     llmg_provider_error _perr;
     llmg_sse_parser     _sse;
     llmg_json_doc       _doc;
-    llmg_json_doc       _shape;          /* the last small event, to parse the next like it */
-    llmg_buf            _shape_src;      /* its bytes */
+    llmg__evshape       _shape;          /* the last small event, to parse the next like it */
     int                 _no_shape;       /* 1: parse every event in full (tests compare) */
     llmg_json_writer    _w;              /* compact JSON made by a mapper */
     llmg_pjson          _pj;             /* the open tool call's arguments known so far */
@@ -3662,73 +3670,99 @@ static size_t llmg__json_scan_num(const unsigned char *p, size_t n, uint32_t *fl
     return i;
 }
 
+/* n bytes at a and b are the same (short runs: no call). */
+static int llmg__same(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    uint64_t x, y;
+    size_t i;
+    if (n < 8) {
+        for (i = 0; i < n; i++)
+            if (a[i] != b[i]) return 0;
+        return 1;
+    }
+    for (i = 0; i + 8 <= n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y) return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+}
+
 /* Keeps doc, an object just parsed, as the shape (when small). Nothing is
    reported: without memory there is just no shape. */
-static void llmg__json_shape_keep(llmg_json_doc *shape, llmg_buf *bytes, const llmg_json_doc *doc)
+static void llmg__json_shape_keep(llmg__evshape *sh, const llmg_json_doc *doc)
 {
-    shape->count = 0;
-    if (doc->count == 0 || doc->count > LLMG__SHAPE_MAX_TOKENS || doc->len > LLMG__SHAPE_MAX_BYTES
+    llmg_json_doc *d = &sh->doc;
+    size_t k, m = doc->count;
+    d->count = 0;
+    if (m == 0 || m > LLMG__SHAPE_MAX_TOKENS || doc->len > LLMG__SHAPE_MAX_BYTES
         || (doc->toks[0].type & LLMG_JSON_TYPE_MASK) != LLMG_JSON_OBJECT)
         return;
-    if (shape->_cap < doc->count) {
+    if (d->_cap < m) {
         size_t cap = LLMG__SHAPE_MAX_TOKENS;
-        void *q = llmg__realloc(&shape->_a, shape->toks, shape->_cap * sizeof *shape->toks,
-                                cap * sizeof *shape->toks);
+        void *q = llmg__realloc(&d->_a, d->toks, d->_cap * sizeof *d->toks, cap * sizeof *d->toks);
         if (!q) return;
-        shape->toks = (llmg_json_tok *)q;
-        shape->_cap = cap;
+        d->toks = (llmg_json_tok *)q;
+        d->_cap = cap;
     }
-    bytes->len = 0;
-    if (llmg__buf_append(bytes, &shape->_a, doc->src, doc->len, (size_t)-1) != LLMG_OK) return;
-    memcpy(shape->toks, doc->toks, doc->count * sizeof *doc->toks);
-    shape->src = bytes->ptr;
-    shape->len = doc->len;
-    shape->count = doc->count;
+    sh->src.len = 0;
+    if (llmg__buf_append(&sh->src, &d->_a, doc->src, doc->len, (size_t)-1) != LLMG_OK) return;
+    memcpy(d->toks, doc->toks, m * sizeof *doc->toks);
+    sh->nholes = sh->nconts = 0;
+    for (k = 0; k < m; k++)
+        if (llmg__json_is_hole(doc->toks[k].type)) sh->idx[sh->nholes++] = (uint16_t)k;
+    for (k = m; k-- > 0;) {
+        uint32_t t = doc->toks[k].type & LLMG_JSON_TYPE_MASK;
+        if ((t == LLMG_JSON_OBJECT || t == LLMG_JSON_ARRAY) && doc->toks[k].next - 1 > k)
+            sh->idx[sh->nholes + sh->nconts++] = (uint16_t)k;
+    }
+    d->src = sh->src.ptr;
+    d->len = doc->len;
+    d->count = m;
 }
 
 /* Parses src[0..len) into doc when it has the shape's layout: 1; else 0,
    and doc is to be parsed by llmg_json_parse. */
-static int llmg__json_shape_parse(const llmg_json_doc *shape, llmg_json_doc *doc, const char *src,
+static int llmg__json_shape_parse(const llmg__evshape *sh, llmg_json_doc *doc, const char *src,
                                   size_t len)
 {
-    const unsigned char *d = (const unsigned char *)src, *tb = (const unsigned char *)shape->src;
-    size_t pt = 0, pd = 0, k, m = shape->count;
+    const unsigned char *d = (const unsigned char *)src, *tb = (const unsigned char *)sh->doc.src;
+    const llmg_json_tok *tt = sh->doc.toks;
+    llmg_json_tok *o = doc->toks;
+    size_t pt = 0, pd = 0, j = 0, h, m = sh->doc.count;
     if (m == 0 || doc->_cap < m) return 0;
-    for (k = 0; k < m; k++) {
-        const llmg_json_tok *t = &shape->toks[k];
-        llmg_json_tok *o = &doc->toks[k];
-        size_t seg = t->start - pt, n;
+    memcpy(o, tt, m * sizeof *o);
+    for (h = 0; h < sh->nholes; h++) {
+        size_t k = sh->idx[h], seg = tt[k].start - pt, n;
         uint32_t flags = 0;
-        *o = *t;
-        o->start = t->start - pt + pd;
-        if (!llmg__json_is_hole(t->type)) continue;
-        if (len - pd < seg || memcmp(d + pd, tb + pt, seg) != 0) return 0;
+        for (; j < k; j++) o[j].start = o[j].start - pt + pd;   /* tokens between values move */
+        j = k + 1;
+        if (len - pd < seg || !llmg__same(d + pd, tb + pt, seg)) return 0;
         pd += seg;
-        pt = t->start + t->len;
-        if (len - pd >= t->len && memcmp(d + pd, tb + t->start, t->len) == 0) {
-            pd += t->len;                        /* the same value: the same token */
+        pt = tt[k].start + tt[k].len;
+        o[k].start = pd;
+        if (len - pd >= tt[k].len && llmg__same(d + pd, tb + tt[k].start, tt[k].len)) {
+            pd += tt[k].len;                     /* the same value: the same token */
             continue;
         }
-        if ((t->type & LLMG_JSON_TYPE_MASK) == LLMG_JSON_STRING)
-            n = pd < len && d[pd] == '"' ? llmg__json_scan_str(d + pd, len - pd, &flags) : 0;
+        if ((tt[k].type & LLMG_JSON_TYPE_MASK) == LLMG_JSON_STRING)
+            n = d[pd] == '"' ? llmg__json_scan_str(d + pd, len - pd, &flags) : 0;
         else
             n = llmg__json_scan_num(d + pd, len - pd, &flags);
         if (n == 0) return 0;
-        o->len = n;
-        o->type = (t->type & ~(uint32_t)(LLMG_JSON_F_ESCAPED | LLMG_JSON_F_FLOAT)) | flags;
+        o[k].len = n;
+        o[k].type = (tt[k].type & ~(uint32_t)(LLMG_JSON_F_ESCAPED | LLMG_JSON_F_FLOAT)) | flags;
         pd += n;
     }
-    if (len - pd != shape->len - pt || memcmp(d + pd, tb + pt, len - pd) != 0) return 0;
+    for (; j < m; j++) o[j].start = o[j].start - pt + pd;
+    if (len - pd != sh->doc.len - pt || !llmg__same(d + pd, tb + pt, len - pd)) return 0;
     /* A container ends where its last token ends, plus the same bytes. */
-    for (k = m; k-- > 0;) {
-        const llmg_json_tok *t = &shape->toks[k];
-        uint32_t type = t->type & LLMG_JSON_TYPE_MASK;
-        size_t last = (size_t)t->next - 1;
-        if ((type == LLMG_JSON_OBJECT || type == LLMG_JSON_ARRAY) && last > k) {
-            const llmg_json_tok *tl = &shape->toks[last], *ol = &doc->toks[last];
-            doc->toks[k].len = (t->start + t->len - (tl->start + tl->len)) + (ol->start + ol->len)
-                               - doc->toks[k].start;
-        }
+    for (h = 0; h < sh->nconts; h++) {
+        size_t k = sh->idx[sh->nholes + h], last = (size_t)tt[k].next - 1;
+        o[k].len = (tt[k].start + tt[k].len - (tt[last].start + tt[last].len))
+                   + (o[last].start + o[last].len) - o[k].start;
     }
     doc->src = src;
     doc->len = len;
@@ -3946,19 +3980,35 @@ LLMG_API int llmg_json_str_eq(llmg_json_val v, llmg_str want)
 
 LLMG_API llmg_json_val llmg_json_get(llmg_json_val obj, llmg_str key)
 {
-    llmg_json_iter it;
-    llmg_json_val k, v, found = llmg__json_val(obj.doc, LLMG__JSON_NOWHERE);
-    if (llmg_json_typeof(obj) != LLMG_JSON_OBJECT) return found;
-    it = llmg_json_iter_init(obj);
-    while (llmg_json_iter_next(&it, &k, &v))
-        if (llmg_json_str_eq(k, key)) found = v;
-    return found;
+    const llmg_json_tok *t = llmg__json_tok(obj), *toks;
+    size_t i, end, found = LLMG__JSON_NOWHERE;
+    if (!t || (t->type & LLMG_JSON_TYPE_MASK) != LLMG_JSON_OBJECT) return llmg__json_val(obj.doc, found);
+    toks = obj.doc->toks;
+    end = t->next;
+    for (i = obj.i + 1; i + 1 < end; i = toks[i + 1].next) {   /* key i, value i + 1 */
+        const llmg_json_tok *k = &toks[i];
+        if (k->type & LLMG_JSON_F_ESCAPED
+                ? llmg_json_str_eq(llmg__json_val(obj.doc, i), key)
+                : k->len - 2 == key.len && memcmp(obj.doc->src + k->start + 1, key.ptr, key.len) == 0)
+            found = i + 1;                       /* the last of repeated keys, as the gem reads */
+    }
+    return llmg__json_val(obj.doc, found);
 }
 
 LLMG_API llmg_json_val llmg_json_getc(llmg_json_val obj, const char *key)
 {
     return llmg_json_get(obj, llmg_str_c(key));
 }
+
+/* llmg_json_getc for a literal key: its length known at compile time */
+static llmg_str llmg__strn(const char *p, size_t n)
+{
+    llmg_str v;
+    v.ptr = p;
+    v.len = n;
+    return v;
+}
+#define LLMG__GETC(obj, lit) llmg_json_get((obj), llmg__strn("" lit, sizeof(lit) - 1))
 
 LLMG_API llmg_json_val llmg_json_at(llmg_json_val arr, size_t idx)
 {
@@ -5279,11 +5329,11 @@ static llmg_status llmg__pe_info_fields(llmg__pe_build *b, const llmg_classify_i
         llmg__pe_info_key(b, "provider");
         llmg_json_write_strc(&b->info, "openai_codex");
     }
-    st = llmg__pe_info_val(b, "error_type", llmg_json_getc(error, "type"));
+    st = llmg__pe_info_val(b, "error_type", LLMG__GETC(error, "type"));
     if (st == LLMG_OK) st = llmg__pe_header(b, in, "x-codex-plan-type", &hv, &found);
     if (st != LLMG_OK) return st;
     if (found) llmg__pe_info_str(b, "plan_type", hv);
-    else if ((st = llmg__pe_info_val(b, "plan_type", llmg_json_getc(error, "plan_type"))) != LLMG_OK)
+    else if ((st = llmg__pe_info_val(b, "plan_type", LLMG__GETC(error, "plan_type"))) != LLMG_OK)
         return st;
     if ((st = llmg__pe_header(b, in, "x-codex-active-limit", &hv, &found)) != LLMG_OK) return st;
     if (found) llmg__pe_info_str(b, "active_limit", hv);
@@ -5319,7 +5369,7 @@ static llmg_status llmg__pe_info_resets(llmg__pe_build *b, const llmg_classify_i
     if ((st = llmg__pe_header(b, in, "retry-after", &hv, &found)) != LLMG_OK) return st;
     secs_ok = found && llmg_error_parse_integer(hv, &secs);
 
-    st = llmg__pe_int_of(b, llmg_json_getc(error, "resets_in_seconds"), &r->after, &r->has_after);
+    st = llmg__pe_int_of(b, LLMG__GETC(error, "resets_in_seconds"), &r->after, &r->has_after);
     if (st != LLMG_OK) return st;
     if (!r->has_after && secs_ok) {
         r->after = secs;
@@ -5327,7 +5377,7 @@ static llmg_status llmg__pe_info_resets(llmg__pe_build *b, const llmg_classify_i
     }
     if (r->has_after) llmg__pe_info_int(b, "reset_after_seconds", r->after);
 
-    st = llmg__pe_int_of(b, llmg_json_getc(error, "resets_at"), &r->at, &r->has_at);
+    st = llmg__pe_int_of(b, LLMG__GETC(error, "resets_at"), &r->at, &r->has_at);
     if (st != LLMG_OK) return st;
     if (!r->has_at && secs_ok) {
         int64_t now_s = in->now_ms / 1000 - (in->now_ms % 1000 < 0);
@@ -5397,8 +5447,8 @@ static int llmg__pe_overflow(const llmg__pe_build *b)
 static llmg_status llmg__pe_anthropic(llmg__pe_build *b, const llmg_classify_input *in,
                                       llmg_json_val error)
 {
-    llmg_status st = llmg__pe_set_message(b, llmg_json_getc(error, "message"));
-    if (st == LLMG_OK) st = llmg__pe_set_code(b, llmg_json_getc(error, "type"));
+    llmg_status st = llmg__pe_set_message(b, LLMG__GETC(error, "message"));
+    if (st == LLMG_OK) st = llmg__pe_set_code(b, LLMG__GETC(error, "type"));
     b->kind = llmg__pe_overflow(b) ? LLMG_ERROR_PROMPT_TOO_LONG : llmg__pe_status_kind(in->status);
     return st;
 }
@@ -5442,9 +5492,9 @@ static llmg_status llmg__pe_openai_fallback(llmg__pe_build *b, const llmg_classi
 static llmg_status llmg__pe_openai(llmg__pe_build *b, const llmg_classify_input *in,
                                    llmg_json_val error)
 {
-    llmg_json_val m = llmg_json_getc(error, "message");
+    llmg_json_val m = LLMG__GETC(error, "message");
     llmg_status st = llmg__pe_set_message(b, m);
-    if (st == LLMG_OK) st = llmg__pe_set_code(b, llmg_json_getc(error, "code"));
+    if (st == LLMG_OK) st = llmg__pe_set_code(b, LLMG__GETC(error, "code"));
     if (st != LLMG_OK) return st;
     if (llmg__pe_overflow(b)) {
         b->kind = LLMG_ERROR_PROMPT_TOO_LONG;
@@ -5466,8 +5516,8 @@ static llmg_status llmg__pe_openai(llmg__pe_build *b, const llmg_classify_input 
 static llmg_status llmg__pe_groq(llmg__pe_build *b, const llmg_classify_input *in,
                                  llmg_json_val error)
 {
-    llmg_json_val code = llmg_json_getc(error, "code"), type = llmg_json_getc(error, "type");
-    llmg_status st = llmg__pe_set_message(b, llmg_json_getc(error, "message"));
+    llmg_json_val code = LLMG__GETC(error, "code"), type = LLMG__GETC(error, "type");
+    llmg_status st = llmg__pe_set_message(b, LLMG__GETC(error, "message"));
     if (st != LLMG_OK) return st;
     if (llmg__pe_overflow(b)) {
         b->kind = LLMG_ERROR_PROMPT_TOO_LONG;
@@ -5623,7 +5673,7 @@ LLMG_API llmg_status llmg_classify_http(const llmg_classify_input *in,
        would crash the gem). */
     st = llmg_json_parse(&doc, in->body.ptr ? in->body.ptr : "", in->body.len, &jo, NULL);
     if (st != LLMG_E_NOMEM) {
-        error = llmg_json_getc(llmg_json_root(&doc), "error");
+        error = LLMG__GETC(llmg_json_root(&doc), "error");
         if (llmg_json_typeof(error) != LLMG_JSON_OBJECT)  /* the gem would index a string, or crash */
             error = llmg__json_val(&doc, LLMG__JSON_NOWHERE);
         switch (in->provider) {
@@ -5653,14 +5703,14 @@ LLMG_API llmg_status llmg_classify_stream_error(llmg_provider provider, llmg_jso
     if (st != LLMG_OK) return st;
     /* Anthropic's mapper hands over data.error (or {}); a payload that is
        not an object counts as {} (the gem would crash on it). */
-    if (provider == LLMG_PROVIDER_ANTHROPIC_MESSAGES) payload = llmg_json_getc(data, "error");
+    if (provider == LLMG_PROVIDER_ANTHROPIC_MESSAGES) payload = LLMG__GETC(data, "error");
     if (llmg_json_typeof(payload) != LLMG_JSON_OBJECT)
         payload = llmg__json_val(data.doc, LLMG__JSON_NOWHERE);
-    inner = llmg_json_getc(payload, "error");
+    inner = LLMG__GETC(payload, "error");
     if (llmg_json_typeof(inner) == LLMG_JSON_OBJECT) payload = inner;
-    m = llmg_json_getc(payload, "message");
-    code = llmg_json_getc(payload, "code");
-    if (!llmg__pe_truthy(code)) code = llmg_json_getc(payload, "type");
+    m = LLMG__GETC(payload, "message");
+    code = LLMG__GETC(payload, "code");
+    if (!llmg__pe_truthy(code)) code = LLMG__GETC(payload, "type");
     if (llmg__pe_truthy(m)) {
         st = llmg__pe_set_message(&b, m);
     } else {
@@ -6572,56 +6622,56 @@ static llmg_status llmg__block_from_json(llmg_block *b, const llmg_allocator *a,
     static const char *const k_res[] = {"type", "tool_use_id", "content", NULL};
     static const char *const k_image[] = {"type", "data", "media_type", NULL};
     static const char *const k_file[] = {"type", "data", "media_type", "name", NULL};
-    llmg_json_val t = llmg_json_getc(v, "type");
+    llmg_json_val t = LLMG__GETC(v, "type");
     llmg_status st = LLMG_OK;
     const char *const *known = NULL;
     memset(b, 0, sizeof *b);
     b->type = LLMG_BLOCK_OTHER;
     if (llmg__is_str(t, "text") && llmg__shape(v, k_text, "SS")) {
         b->type = LLMG_BLOCK_TEXT;
-        llmg__bstring(&b->text, a, llmg_json_getc(v, "text"), &st);
+        llmg__bstring(&b->text, a, LLMG__GETC(v, "text"), &st);
         known = k_text;
     } else if ((llmg__is_str(t, "reasoning") && llmg__shape(v, k_reason, "SSs")) ||
                (llmg__is_str(t, "thinking") && llmg__shape(v, k_think, "Ssss"))) {
         int thinking = llmg__is_str(t, "thinking");
         b->type = LLMG_BLOCK_REASONING;
         if (thinking) b->flags |= LLMG_BLOCK_FROM_THINKING;
-        if (!thinking || !llmg__bstring(&b->text, a, llmg_json_getc(v, "thinking"), &st))
-            llmg__bstring(&b->text, a, llmg_json_getc(v, "reasoning"), &st);
-        if (llmg__bstring(&b->signature, a, llmg_json_getc(v, "signature"), &st))
+        if (!thinking || !llmg__bstring(&b->text, a, LLMG__GETC(v, "thinking"), &st))
+            llmg__bstring(&b->text, a, LLMG__GETC(v, "reasoning"), &st);
+        if (llmg__bstring(&b->signature, a, LLMG__GETC(v, "signature"), &st))
             b->flags |= LLMG_BLOCK_HAS_SIGNATURE;
         known = thinking ? k_think : k_reason;
     } else if ((llmg__is_str(t, "tool_use") || llmg__is_str(t, "server_tool_use")) &&
                llmg__shape(v, k_tool, "SSSO")) {
         b->type = llmg__is_str(t, "tool_use") ? LLMG_BLOCK_TOOL_USE : LLMG_BLOCK_SERVER_TOOL_USE;
-        llmg__bstring(&b->id, a, llmg_json_getc(v, "id"), &st);
-        llmg__bstring(&b->name, a, llmg_json_getc(v, "name"), &st);
+        llmg__bstring(&b->id, a, LLMG__GETC(v, "id"), &st);
+        llmg__bstring(&b->name, a, LLMG__GETC(v, "name"), &st);
         b->flags |= LLMG_BLOCK_HAS_NAME | LLMG_BLOCK_ENDED;
-        if (st == LLMG_OK) st = llmg__bjson(&b->text, a, llmg_json_getc(v, "input"));
+        if (st == LLMG_OK) st = llmg__bjson(&b->text, a, LLMG__GETC(v, "input"));
         known = k_tool;
     } else if (llmg__is_str(t, "server_tool_result") && llmg__shape(v, k_sres, "SSas") &&
-               llmg_json_getc(v, "content").i != LLMG__JSON_NOWHERE) {
+               LLMG__GETC(v, "content").i != LLMG__JSON_NOWHERE) {
         b->type = LLMG_BLOCK_SERVER_TOOL_RESULT;
-        llmg__bstring(&b->id, a, llmg_json_getc(v, "tool_use_id"), &st);
-        if (llmg__bstring(&b->name, a, llmg_json_getc(v, "name"), &st)) b->flags |= LLMG_BLOCK_HAS_NAME;
-        if (st == LLMG_OK) st = llmg__bjson(&b->text, a, llmg_json_getc(v, "content"));
+        llmg__bstring(&b->id, a, LLMG__GETC(v, "tool_use_id"), &st);
+        if (llmg__bstring(&b->name, a, LLMG__GETC(v, "name"), &st)) b->flags |= LLMG_BLOCK_HAS_NAME;
+        if (st == LLMG_OK) st = llmg__bjson(&b->text, a, LLMG__GETC(v, "content"));
         known = k_sres;
     } else if (llmg__is_str(t, "tool_result") && llmg__shape(v, k_res, "SSa") &&
-               llmg_json_getc(v, "content").i != LLMG__JSON_NOWHERE) {
+               LLMG__GETC(v, "content").i != LLMG__JSON_NOWHERE) {
         b->type = LLMG_BLOCK_TOOL_RESULT;
-        llmg__bstring(&b->id, a, llmg_json_getc(v, "tool_use_id"), &st);
-        if (st == LLMG_OK) st = llmg__bjson(&b->text, a, llmg_json_getc(v, "content"));
+        llmg__bstring(&b->id, a, LLMG__GETC(v, "tool_use_id"), &st);
+        if (st == LLMG_OK) st = llmg__bjson(&b->text, a, LLMG__GETC(v, "content"));
         known = k_res;
     } else if (llmg__is_str(t, "image") && llmg__shape(v, k_image, "SSS")) {
         b->type = LLMG_BLOCK_IMAGE;
-        llmg__bstring(&b->text, a, llmg_json_getc(v, "data"), &st);
-        llmg__bstring(&b->media_type, a, llmg_json_getc(v, "media_type"), &st);
+        llmg__bstring(&b->text, a, LLMG__GETC(v, "data"), &st);
+        llmg__bstring(&b->media_type, a, LLMG__GETC(v, "media_type"), &st);
         known = k_image;
     } else if (llmg__is_str(t, "file") && llmg__shape(v, k_file, "SSSs")) {
         b->type = LLMG_BLOCK_FILE;
-        llmg__bstring(&b->text, a, llmg_json_getc(v, "data"), &st);
-        llmg__bstring(&b->media_type, a, llmg_json_getc(v, "media_type"), &st);
-        if (llmg__bstring(&b->name, a, llmg_json_getc(v, "name"), &st)) b->flags |= LLMG_BLOCK_HAS_NAME;
+        llmg__bstring(&b->text, a, LLMG__GETC(v, "data"), &st);
+        llmg__bstring(&b->media_type, a, LLMG__GETC(v, "media_type"), &st);
+        if (llmg__bstring(&b->name, a, LLMG__GETC(v, "name"), &st)) b->flags |= LLMG_BLOCK_HAS_NAME;
         known = k_file;
     }
     if (known) {
@@ -6651,7 +6701,7 @@ LLMG_API llmg_status llmg_message_from_json(llmg_message *m, llmg_json_val v, ll
     if (llmg_json_typeof(v) != LLMG_JSON_OBJECT)
         return llmg__fail(err, LLMG_E_ARG, LLMG__MSG("message: not a JSON object"),
                           v.doc && v.i < v.doc->count ? v.doc->toks[v.i].start : 0);
-    content = llmg_json_getc(v, "content");
+    content = LLMG__GETC(v, "content");
     if (llmg_json_typeof(content) != LLMG_JSON_NONE && llmg_json_typeof(content) != LLMG_JSON_NULL &&
         llmg_json_typeof(content) != LLMG_JSON_STRING && llmg_json_typeof(content) != LLMG_JSON_OBJECT &&
         llmg_json_typeof(content) != LLMG_JSON_ARRAY)
@@ -6666,7 +6716,7 @@ LLMG_API llmg_status llmg_message_from_json(llmg_message *m, llmg_json_val v, ll
     str_bufs[5] = &m->error_message;
     for (i = 0; i < 6; i++)
         if (llmg__bstring(str_bufs[i], &m->_a, llmg_json_getc(v, str_keys[i]), &st)) m->flags |= str_flags[i];
-    role = llmg_json_getc(v, "role");
+    role = LLMG__GETC(v, "role");
     if (llmg_json_typeof(role) == LLMG_JSON_STRING) {
         int r;
         m->role = LLMG_ROLE_OTHER;
@@ -6674,20 +6724,20 @@ LLMG_API llmg_status llmg_message_from_json(llmg_message *m, llmg_json_val v, ll
             if (llmg_json_str_eq(role, llmg_str_c(llmg__role_names[r]))) m->role = (llmg_role)r;
         if (m->role == LLMG_ROLE_OTHER) llmg__bstring(&m->role_name, &m->_a, role, &st);
     }
-    ts = llmg_json_getc(v, "timestamp");
+    ts = LLMG__GETC(v, "timestamp");
     if (llmg_json_get_int64(ts, &m->timestamp) == LLMG_OK) m->flags |= LLMG_MSG_HAS_TIMESTAMP;
-    usage = llmg_json_getc(v, "usage");
+    usage = LLMG__GETC(v, "usage");
     if (llmg_json_typeof(usage) == LLMG_JSON_OBJECT) {
-        llmg_json_val raw = llmg_json_getc(usage, "raw");
+        llmg_json_val raw = LLMG__GETC(usage, "raw");
         m->flags |= LLMG_MSG_HAS_USAGE;
-        m->usage.input = llmg__count(llmg_json_getc(usage, "input"));
-        m->usage.cache_write = llmg__count(llmg_json_getc(usage, "cache_write"));
-        m->usage.cache_read = llmg__count(llmg_json_getc(usage, "cache_read"));
-        m->usage.output = llmg__count(llmg_json_getc(usage, "output"));
+        m->usage.input = llmg__count(LLMG__GETC(usage, "input"));
+        m->usage.cache_write = llmg__count(LLMG__GETC(usage, "cache_write"));
+        m->usage.cache_read = llmg__count(LLMG__GETC(usage, "cache_read"));
+        m->usage.output = llmg__count(LLMG__GETC(usage, "output"));
         m->usage.total = m->usage.input + m->usage.cache_write + m->usage.cache_read + m->usage.output;
         if (st == LLMG_OK && llmg_json_typeof(raw) == LLMG_JSON_OBJECT)
             st = llmg__bjson(&m->usage.raw, &m->_a, raw);
-        if (llmg_json_getc(usage, "total").i == LLMG__JSON_NOWHERE) m->usage.flags |= LLMG_USAGE_NO_TOTAL;
+        if (LLMG__GETC(usage, "total").i == LLMG__JSON_NOWHERE) m->usage.flags |= LLMG_USAGE_NO_TOTAL;
         if (raw.i == LLMG__JSON_NOWHERE) m->usage.flags |= LLMG_USAGE_NO_RAW;
     }
     if (llmg_json_typeof(content) == LLMG_JSON_STRING) {
@@ -7067,53 +7117,53 @@ static llmg_status llmg__map_anthropic(llmg_stream *s, llmg_str name, llmg_json_
     const char *nm = name.ptr;
 #define LLMG__IS(lit) (n == sizeof(lit) - 1 && memcmp(nm, lit, n) == 0)
     if (LLMG__IS("content_block_delta")) {
-        llmg_json_val d = llmg_json_getc(data, "delta");
+        llmg_json_val d = LLMG__GETC(data, "delta");
         switch (kind) {
         case LLMG__K_TEXT:
-            st = llmg__sval(s, llmg_json_getc(d, "text"), &r, NULL);
+            st = llmg__sval(s, LLMG__GETC(d, "text"), &r, NULL);
             if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TEXT_DELTA, r, NULL);
             break;
         case LLMG__K_REASONING:
-            st = llmg__sval(s, llmg_json_getc(d, "thinking"), &r, NULL);
+            st = llmg__sval(s, LLMG__GETC(d, "thinking"), &r, NULL);
             if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_REASONING_DELTA, r, &p);
-            if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(d, "signature"), &p->sig, NULL);
+            if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(d, "signature"), &p->sig, NULL);
             break;
         case LLMG__K_TOOL:
-            st = llmg__sval(s, llmg_json_getc(d, "partial_json"), &r, NULL);
+            st = llmg__sval(s, LLMG__GETC(d, "partial_json"), &r, NULL);
             if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TOOL_DELTA, r, NULL);
             break;
         case LLMG__K_RESULT:
-            st = llmg__sjson(s, llmg_json_getc(d, "content"), 1, &r);
+            st = llmg__sjson(s, LLMG__GETC(d, "content"), 1, &r);
             if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TOOL_RESULT_DELTA, r, NULL);
             break;
         default:
             break;
         }
     } else if (LLMG__IS("content_block_start")) {
-        llmg_json_val cb = llmg_json_getc(data, "content_block"), t = llmg_json_getc(cb, "type");
+        llmg_json_val cb = LLMG__GETC(data, "content_block"), t = LLMG__GETC(cb, "type");
         llmg_str ts = llmg_str_c("");
         if (llmg_json_typeof(t) == LLMG_JSON_STRING && !llmg_json_str_view(t, &ts)) ts.len = 0;
         s->_kind = LLMG__K_NONE;
         if (ts.len >= 12 && memcmp(ts.ptr + ts.len - 12, "_tool_result", 12) == 0) {
             s->_kind = LLMG__K_RESULT;
-            st = llmg__sjson(s, llmg_json_getc(cb, "content"), 1, &r);
+            st = llmg__sjson(s, LLMG__GETC(cb, "content"), 1, &r);
             if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TOOL_RESULT_START, r, &p);
-            if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(cb, "tool_use_id"), &p->id, NULL);
+            if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(cb, "tool_use_id"), &p->id, NULL);
             if (st == LLMG_OK) p->name = llmg__view(ts);
         } else if (llmg_str_eq(ts, llmg_str_c("text"))) {
             s->_kind = LLMG__K_TEXT;
-            st = llmg__sval(s, llmg_json_getc(cb, "text"), &r, NULL);
+            st = llmg__sval(s, LLMG__GETC(cb, "text"), &r, NULL);
             if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TEXT_START, r, NULL);
         } else if (llmg_str_eq(ts, llmg_str_c("thinking"))) {
             s->_kind = LLMG__K_REASONING;
-            st = llmg__sval(s, llmg_json_getc(cb, "thinking"), &r, NULL);
+            st = llmg__sval(s, LLMG__GETC(cb, "thinking"), &r, NULL);
             if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_REASONING_START, r, NULL);
         } else if (llmg_str_eq(ts, llmg_str_c("tool_use")) ||
                    llmg_str_eq(ts, llmg_str_c("server_tool_use"))) {
             s->_kind = LLMG__K_TOOL;
             st = llmg__q_block(s, LLMG_EVENT_TOOL_START, llmg__lit(""), &p);
-            if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(cb, "id"), &p->id, NULL);
-            if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(cb, "name"), &p->name, NULL);
+            if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(cb, "id"), &p->id, NULL);
+            if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(cb, "name"), &p->name, NULL);
             if (st == LLMG_OK && ts.ptr[0] == 's') p->tool_type = LLMG_BLOCK_SERVER_TOOL_USE;  /* server_tool_use */
         }
     } else if (LLMG__IS("content_block_stop")) {
@@ -7121,19 +7171,19 @@ static llmg_status llmg__map_anthropic(llmg_stream *s, llmg_str name, llmg_json_
         s->_kind = LLMG__K_NONE;
     } else if (LLMG__IS("message_start")) {
         llmg__mfields f;
-        llmg_json_val msg = llmg_json_getc(data, "message");
+        llmg_json_val msg = LLMG__GETC(data, "message");
         int has;
         memset(&f, 0, sizeof f);
-        st = llmg__sval(s, llmg_json_getc(msg, "id"), &f.id, &has);
+        st = llmg__sval(s, LLMG__GETC(msg, "id"), &f.id, &has);
         f.has |= has ? LLMG_MSG_HAS_ID : 0;
-        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(msg, "model"), &f.model, &has);
+        if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(msg, "model"), &f.model, &has);
         f.has |= has ? LLMG_MSG_HAS_MODEL : 0;
-        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(msg, "role"), &f.role, &has);
+        if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(msg, "role"), &f.role, &has);
         f.has |= has ? LLMG__HAS_ROLE : 0;
         if (st == LLMG_OK) st = llmg__q_message(s, LLMG_EVENT_MESSAGE_START, &f, NULL);
     } else if (LLMG__IS("message_delta")) {
         /* The provider's delta as received, stop_reason normalized. */
-        llmg_json_val d = llmg_json_getc(data, "delta"), k, v, u;
+        llmg_json_val d = LLMG__GETC(data, "delta"), k, v, u;
         llmg_json_iter it = llmg_json_iter_init(d);
         llmg_json_writer *w = &s->_w;
         llmg__ref stop = llmg__lit(""), errmsg = llmg__lit("");
@@ -7168,12 +7218,12 @@ static llmg_status llmg__map_anthropic(llmg_stream *s, llmg_str name, llmg_json_
             p->mflags = has;
             p->stop = stop;
             p->errmsg = errmsg;
-            u = llmg_json_getc(data, "usage");
+            u = LLMG__GETC(data, "usage");
             if (llmg_json_typeof(u) == LLMG_JSON_OBJECT)
-                llmg__patch_usage(p, u, llmg__count(llmg_json_getc(u, "input_tokens")),
-                                  llmg__count(llmg_json_getc(u, "cache_creation_input_tokens")),
-                                  llmg__count(llmg_json_getc(u, "cache_read_input_tokens")),
-                                  llmg__count(llmg_json_getc(u, "output_tokens")));
+                llmg__patch_usage(p, u, llmg__count(LLMG__GETC(u, "input_tokens")),
+                                  llmg__count(LLMG__GETC(u, "cache_creation_input_tokens")),
+                                  llmg__count(LLMG__GETC(u, "cache_read_input_tokens")),
+                                  llmg__count(LLMG__GETC(u, "output_tokens")));
         }
     } else if (LLMG__IS("message_stop")) {
         st = llmg__q_push(s, LLMG_EVENT_MESSAGE_END, &p);
@@ -7224,14 +7274,14 @@ static llmg_status llmg__chat_end(llmg_stream *s, llmg_json_val usage)
     llmg__patch *p;
     llmg_status st = llmg__q_message(s, LLMG_EVENT_MESSAGE_DELTA, NULL, &p);
     if (st == LLMG_OK && llmg_json_typeof(usage) == LLMG_JSON_OBJECT) {
-        llmg_json_val ptd = llmg_json_getc(usage, "prompt_tokens_details");
-        int64_t cr = llmg__count(llmg__first(llmg_json_getc(ptd, "cached_tokens"),
-                                             llmg_json_getc(usage, "prompt_cache_hit_tokens")));
-        int64_t cw = llmg__count(llmg__first(llmg_json_getc(ptd, "cache_write_tokens"),
-                                             llmg_json_getc(usage, "cache_write_tokens")));
-        int64_t in = llmg__count(llmg_json_getc(usage, "prompt_tokens")) - cr - cw;
+        llmg_json_val ptd = LLMG__GETC(usage, "prompt_tokens_details");
+        int64_t cr = llmg__count(llmg__first(LLMG__GETC(ptd, "cached_tokens"),
+                                             LLMG__GETC(usage, "prompt_cache_hit_tokens")));
+        int64_t cw = llmg__count(llmg__first(LLMG__GETC(ptd, "cache_write_tokens"),
+                                             LLMG__GETC(usage, "cache_write_tokens")));
+        int64_t in = llmg__count(LLMG__GETC(usage, "prompt_tokens")) - cr - cw;
         llmg__patch_usage(p, usage, in > 0 ? in : 0, cw, cr,
-                          llmg__count(llmg_json_getc(usage, "completion_tokens")));
+                          llmg__count(LLMG__GETC(usage, "completion_tokens")));
     }
     if (st == LLMG_OK) st = llmg__q_push(s, LLMG_EVENT_MESSAGE_END, &p);
     return st;
@@ -7240,25 +7290,25 @@ static llmg_status llmg__chat_end(llmg_stream *s, llmg_json_val usage)
 static llmg_status llmg__map_chat(llmg_stream *s, llmg_str name, llmg_json_val data,
                                   llmg_error *err)
 {
-    llmg_json_val choices = llmg_json_getc(data, "choices"), choice, delta, tcs, tc, reasoning;
+    llmg_json_val choices = LLMG__GETC(data, "choices"), choice, delta, tcs, tc, reasoning;
     llmg__active a;
     llmg_status st = LLMG_OK;
     size_t i;
-    if (llmg_str_eq(name, llmg_str_c("error")) || llmg__truthy(llmg_json_getc(data, "error")) ||
-        llmg__is_str(llmg_json_getc(data, "type"), "error"))
+    if (llmg_str_eq(name, llmg_str_c("error")) || llmg__truthy(LLMG__GETC(data, "error")) ||
+        llmg__is_str(LLMG__GETC(data, "type"), "error"))
         return llmg__stream_error(s, data, err);
     if (llmg_json_size(choices) == 0) {
-        llmg_json_val usage = llmg_json_getc(data, "usage");
+        llmg_json_val usage = LLMG__GETC(data, "usage");
         int has_usage = llmg_json_typeof(usage) == LLMG_JSON_OBJECT;
         if (!has_usage && !s->_finish_seen) return LLMG_OK;   /* Azure's first chunk */
         return llmg__chat_end(s, usage);
     }
     choice = llmg_json_at(choices, 0);
-    delta = llmg_json_getc(choice, "delta");
-    tcs = llmg_json_getc(delta, "tool_calls");
-    reasoning = llmg_json_getc(delta, "reasoning");
+    delta = LLMG__GETC(choice, "delta");
+    tcs = LLMG__GETC(delta, "tool_calls");
+    reasoning = LLMG__GETC(delta, "reasoning");
     if (llmg_json_typeof(reasoning) == LLMG_JSON_NONE || llmg_json_typeof(reasoning) == LLMG_JSON_NULL)
-        reasoning = llmg_json_getc(delta, "reasoning_content");     /* llama.cpp, vLLM */
+        reasoning = LLMG__GETC(delta, "reasoning_content");     /* llama.cpp, vLLM */
 
     /* The open block as the accumulator has it. */
     memset(&a, 0, sizeof a);
@@ -7272,28 +7322,28 @@ static llmg_status llmg__map_chat(llmg_stream *s, llmg_str name, llmg_json_val d
     }
 
     if (!s->_merged &&
-        (llmg_json_typeof(llmg_json_getc(delta, "role")) != LLMG_JSON_NONE ||
-         llmg__truthy(llmg_json_getc(data, "id")) || llmg__truthy(llmg_json_getc(data, "model")) ||
-         llmg__truthy(llmg_json_getc(delta, "content")) || llmg__truthy(reasoning) ||
+        (llmg_json_typeof(LLMG__GETC(delta, "role")) != LLMG_JSON_NONE ||
+         llmg__truthy(LLMG__GETC(data, "id")) || llmg__truthy(LLMG__GETC(data, "model")) ||
+         llmg__truthy(LLMG__GETC(delta, "content")) || llmg__truthy(reasoning) ||
          llmg_json_size(tcs) > 0)) {
         llmg__mfields f;
         int has;
         memset(&f, 0, sizeof f);
-        st = llmg__sval(s, llmg_json_getc(data, "id"), &f.id, &has);
+        st = llmg__sval(s, LLMG__GETC(data, "id"), &f.id, &has);
         f.has |= has ? LLMG_MSG_HAS_ID : 0;
-        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(data, "model"), &f.model, &has);
+        if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(data, "model"), &f.model, &has);
         f.has |= has ? LLMG_MSG_HAS_MODEL : 0;
-        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(delta, "role"), &f.role, &has);
+        if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(delta, "role"), &f.role, &has);
         if (!has) f.role = llmg__lit("assistant");
         f.has |= LLMG__HAS_ROLE;
-        if (llmg__ts_ms(llmg_json_getc(data, "created"), &f.ts)) f.has |= LLMG_MSG_HAS_TIMESTAMP;
+        if (llmg__ts_ms(LLMG__GETC(data, "created"), &f.ts)) f.has |= LLMG_MSG_HAS_TIMESTAMP;
         if (st == LLMG_OK) st = llmg__q_message(s, LLMG_EVENT_MESSAGE_START, &f, NULL);
     }
     if (st == LLMG_OK) st = llmg__chat_piece(s, &a, LLMG__K_REASONING, reasoning);
-    if (st == LLMG_OK) st = llmg__chat_piece(s, &a, LLMG__K_TEXT, llmg_json_getc(delta, "content"));
+    if (st == LLMG_OK) st = llmg__chat_piece(s, &a, LLMG__K_TEXT, LLMG__GETC(delta, "content"));
     for (i = 0; st == LLMG_OK && (tc = llmg_json_at(tcs, i)).i != LLMG__JSON_NOWHERE; i++) {
-        llmg_json_val fn = llmg_json_getc(tc, "function");
-        llmg_json_val idv = llmg_json_getc(tc, "id"), namev = llmg_json_getc(fn, "name");
+        llmg_json_val fn = LLMG__GETC(tc, "function");
+        llmg_json_val idv = LLMG__GETC(tc, "id"), namev = LLMG__GETC(fn, "name");
         int has_id = llmg_json_typeof(idv) == LLMG_JSON_STRING;
         int has_name = llmg_json_typeof(namev) == LLMG_JSON_STRING;
         llmg__ref args;
@@ -7318,11 +7368,11 @@ static llmg_status llmg__map_chat(llmg_stream *s, llmg_str name, llmg_json_val d
                 }
             }
         }
-        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(fn, "arguments"), &args, NULL);
+        if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(fn, "arguments"), &args, NULL);
         if (st == LLMG_OK && args.len) st = llmg__q_block(s, LLMG_EVENT_TOOL_DELTA, args, NULL);
     }
     if (st == LLMG_OK) {
-        llmg_json_val fr = llmg_json_getc(choice, "finish_reason");
+        llmg_json_val fr = LLMG__GETC(choice, "finish_reason");
         if (llmg_json_typeof(fr) == LLMG_JSON_STRING) {
             llmg__mfields f;
             llmg__ref raw;
@@ -7404,8 +7454,8 @@ static int llmg__ci_by_container(llmg_stream *s, llmg_str c, llmg_str *id)
    code interpreter call, once per (tool, container, file, filename). */
 static llmg_status llmg__cite(llmg_stream *s, llmg_json_val ann)
 {
-    llmg_json_val cv = llmg_json_getc(ann, "container_id"), fv = llmg_json_getc(ann, "file_id"),
-                  nv = llmg_json_getc(ann, "filename");
+    llmg_json_val cv = LLMG__GETC(ann, "container_id"), fv = LLMG__GETC(ann, "file_id"),
+                  nv = LLMG__GETC(ann, "filename");
     llmg_str tool, k;
     llmg_buf cont;
     llmg_json_writer *w = &s->_w;
@@ -7413,7 +7463,7 @@ static llmg_status llmg__cite(llmg_stream *s, llmg_json_val ann)
     llmg__ref r, id;
     llmg_status st;
     size_t at;
-    if (!llmg__is_str(llmg_json_getc(ann, "type"), "container_file_citation") ||
+    if (!llmg__is_str(LLMG__GETC(ann, "type"), "container_file_citation") ||
         llmg_json_typeof(cv) != LLMG_JSON_STRING)
         return LLMG_OK;
     memset(&cont, 0, sizeof cont);
@@ -7477,22 +7527,22 @@ static llmg_status llmg__cite_all(llmg_stream *s, llmg_json_val anns)
 /* Annotations of data, data.part, data.item and each data.item.content[]. */
 static llmg_status llmg__citations(llmg_stream *s, llmg_json_val data)
 {
-    llmg_json_val item = llmg_json_getc(data, "item"), content, c;
-    llmg_status st = llmg__cite_all(s, llmg_json_getc(data, "annotations"));
+    llmg_json_val item = LLMG__GETC(data, "item"), content, c;
+    llmg_status st = llmg__cite_all(s, LLMG__GETC(data, "annotations"));
     size_t i;
-    if (st == LLMG_OK) st = llmg__cite_all(s, llmg_json_getc(llmg_json_getc(data, "part"), "annotations"));
-    if (st == LLMG_OK) st = llmg__cite_all(s, llmg_json_getc(item, "annotations"));
-    content = llmg_json_getc(item, "content");
+    if (st == LLMG_OK) st = llmg__cite_all(s, LLMG__GETC(llmg_json_getc(data, "part"), "annotations"));
+    if (st == LLMG_OK) st = llmg__cite_all(s, LLMG__GETC(item, "annotations"));
+    content = LLMG__GETC(item, "content");
     if (llmg_json_typeof(content) != LLMG_JSON_ARRAY) return st;
     for (i = 0; st == LLMG_OK && (c = llmg_json_at(content, i)).i != LLMG__JSON_NOWHERE; i++)
-        st = llmg__cite_all(s, llmg_json_getc(c, "annotations"));
+        st = llmg__cite_all(s, LLMG__GETC(c, "annotations"));
     return st;
 }
 
 static int64_t llmg__output_index(llmg_json_val data)
 {
     int64_t idx = 0;
-    if (llmg_json_get_int64(llmg_json_getc(data, "output_index"), &idx) != LLMG_OK) idx = 0;
+    if (llmg_json_get_int64(LLMG__GETC(data, "output_index"), &idx) != LLMG_OK) idx = 0;
     return idx;
 }
 
@@ -7507,7 +7557,7 @@ static llmg_status llmg__ci_finish(llmg_stream *s, llmg_json_val data, llmg_json
     llmg__ref r;
     llmg_status st = llmg__ci_get(s, llmg__output_index(data), &c);
     if (st != LLMG_OK) return st;
-    v = llmg_json_getc(item, "id");
+    v = LLMG__GETC(item, "id");
     if (!c->has_id && llmg_json_typeof(v) == LLMG_JSON_STRING) {
         llmg_buf tmp;
         memset(&tmp, 0, sizeof tmp);
@@ -7517,7 +7567,7 @@ static llmg_status llmg__ci_finish(llmg_stream *s, llmg_json_val data, llmg_json
         if (st != LLMG_OK) return st;
         c->has_id = 1;
     }
-    v = llmg_json_getc(item, "container_id");
+    v = LLMG__GETC(item, "container_id");
     if (v.i != LLMG__JSON_NOWHERE) {
         llmg_buf tmp;
         memset(&tmp, 0, sizeof tmp);
@@ -7526,7 +7576,7 @@ static llmg_status llmg__ci_finish(llmg_stream *s, llmg_json_val data, llmg_json
         llmg_buf_free(&tmp, &s->_a);
         if (st != LLMG_OK) return st;
     }
-    v = llmg_json_getc(item, "outputs");
+    v = LLMG__GETC(item, "outputs");
     if (v.i != LLMG__JSON_NOWHERE) {
         llmg_json_writer_reset(w);
         llmg_json_write_val(w, v);
@@ -7539,7 +7589,7 @@ static llmg_status llmg__ci_finish(llmg_stream *s, llmg_json_val data, llmg_json
     llmg_json_writer_reset(w);
     llmg_json_write_obj_begin(w);
     llmg_json_write_keyc(w, "container_id");
-    if (c->container.len || llmg_json_typeof(llmg_json_getc(item, "container_id")) == LLMG_JSON_STRING)
+    if (c->container.len || llmg_json_typeof(LLMG__GETC(item, "container_id")) == LLMG_JSON_STRING)
         llmg_json_write_str(w, llmg__kept(s, c->container));
     else
         llmg_json_write_null(w);
@@ -7568,19 +7618,19 @@ static llmg_status llmg__responses_end(llmg_stream *s, llmg_json_val resp, int i
 {
     llmg__mfields f;
     llmg__patch *p;
-    llmg_json_val u = llmg_json_getc(resp, "usage"), out = llmg_json_getc(resp, "output");
+    llmg_json_val u = LLMG__GETC(resp, "usage"), out = LLMG__GETC(resp, "output");
     llmg_status st;
     int has;
     memset(&f, 0, sizeof f);
-    st = llmg__sval(s, llmg_json_getc(resp, "id"), &f.id, &has);
+    st = llmg__sval(s, LLMG__GETC(resp, "id"), &f.id, &has);
     f.has |= has ? LLMG_MSG_HAS_ID : 0;
-    if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(resp, "model"), &f.model, &has);
+    if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(resp, "model"), &f.model, &has);
     f.has |= has ? LLMG_MSG_HAS_MODEL : 0;
     f.role = llmg__lit("assistant");
     f.has |= LLMG__HAS_ROLE | LLMG_MSG_HAS_STOP_REASON;
-    if (llmg__ts_ms(llmg_json_getc(resp, "created_at"), &f.ts)) f.has |= LLMG_MSG_HAS_TIMESTAMP;
+    if (llmg__ts_ms(LLMG__GETC(resp, "created_at"), &f.ts)) f.has |= LLMG_MSG_HAS_TIMESTAMP;
     if (incomplete) {
-        llmg_json_val why = llmg_json_getc(llmg_json_getc(resp, "incomplete_details"), "reason");
+        llmg_json_val why = LLMG__GETC(llmg_json_getc(resp, "incomplete_details"), "reason");
         if (llmg__is_str(why, "content_filter")) {
             f.stop = llmg__lit("error");
             f.errmsg = llmg__lit("content_filter");
@@ -7591,17 +7641,17 @@ static llmg_status llmg__responses_end(llmg_stream *s, llmg_json_val resp, int i
     } else {
         size_t n = llmg_json_size(out);
         int tool = s->_saw_tool ||
-                   (n && llmg__is_str(llmg_json_getc(llmg_json_at(out, n - 1), "type"), "function_call"));
+                   (n && llmg__is_str(LLMG__GETC(llmg_json_at(out, n - 1), "type"), "function_call"));
         f.stop = llmg__lit(tool ? "tool_use" : "stop");
     }
     if (st == LLMG_OK) st = llmg__q_message(s, LLMG_EVENT_MESSAGE_DELTA, &f, &p);
     if (st == LLMG_OK && u.i != LLMG__JSON_NOWHERE) {
-        llmg_json_val itd = llmg_json_getc(u, "input_tokens_details");
-        int64_t cr = llmg__count(llmg_json_getc(itd, "cached_tokens"));
-        int64_t cw = llmg__count(llmg__first(llmg_json_getc(itd, "cache_write_tokens"),
-                                             llmg_json_getc(u, "cache_write_tokens")));
-        int64_t in = llmg__count(llmg_json_getc(u, "input_tokens")) - cr - cw;
-        llmg__patch_usage(p, u, in > 0 ? in : 0, cw, cr, llmg__count(llmg_json_getc(u, "output_tokens")));
+        llmg_json_val itd = LLMG__GETC(u, "input_tokens_details");
+        int64_t cr = llmg__count(LLMG__GETC(itd, "cached_tokens"));
+        int64_t cw = llmg__count(llmg__first(LLMG__GETC(itd, "cache_write_tokens"),
+                                             LLMG__GETC(u, "cache_write_tokens")));
+        int64_t in = llmg__count(LLMG__GETC(u, "input_tokens")) - cr - cw;
+        llmg__patch_usage(p, u, in > 0 ? in : 0, cw, cr, llmg__count(LLMG__GETC(u, "output_tokens")));
     }
     if (st == LLMG_OK) st = llmg__q_push(s, LLMG_EVENT_MESSAGE_END, &p);
     return st;
@@ -7615,25 +7665,25 @@ static llmg_status llmg__map_responses(llmg_stream *s, llmg_str name, llmg_json_
     llmg_status st = LLMG_OK;
     const char *nm;
     size_t n;
-    if (llmg_str_eq(name, llmg_str_c("error")) || llmg__truthy(llmg_json_getc(data, "error")) ||
-        llmg__is_str(llmg_json_getc(data, "type"), "error"))
+    if (llmg_str_eq(name, llmg_str_c("error")) || llmg__truthy(LLMG__GETC(data, "error")) ||
+        llmg__is_str(LLMG__GETC(data, "type"), "error"))
         return llmg__stream_error(s, data, err);
     if (name.len < 9 || memcmp(name.ptr, "response.", 9) != 0) return LLMG_OK;
     nm = name.ptr + 9;
     n = name.len - 9;
 #define LLMG__IS(lit) (n == sizeof(lit) - 1 && memcmp(nm, lit, n) == 0)
     if (LLMG__IS("output_text.delta")) {
-        st = llmg__sval(s, llmg_json_getc(data, "delta"), &r, NULL);
+        st = llmg__sval(s, LLMG__GETC(data, "delta"), &r, NULL);
         if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TEXT_DELTA, r, NULL);
     } else if (LLMG__IS("reasoning_summary_text.delta")) {
-        st = llmg__sval(s, llmg_json_getc(data, "delta"), &r, NULL);
+        st = llmg__sval(s, LLMG__GETC(data, "delta"), &r, NULL);
         if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_REASONING_DELTA, r, NULL);
     } else if (LLMG__IS("function_call_arguments.delta")) {
-        st = llmg__sval(s, llmg_json_getc(data, "delta"), &r, NULL);
+        st = llmg__sval(s, LLMG__GETC(data, "delta"), &r, NULL);
         if (st == LLMG_OK) st = llmg__q_block(s, LLMG_EVENT_TOOL_DELTA, r, NULL);
     } else if (LLMG__IS("code_interpreter_call_code.delta")) {
         llmg__ci *c;
-        llmg_json_val d = llmg_json_getc(data, "delta");
+        llmg_json_val d = LLMG__GETC(data, "delta");
         llmg_str body;
         st = llmg__ci_get(s, llmg__output_index(data), &c);
         if (st != LLMG_OK) return st;
@@ -7654,39 +7704,39 @@ static llmg_status llmg__map_responses(llmg_stream *s, llmg_str name, llmg_json_
         st = llmg__q_block(s, LLMG_EVENT_TOOL_DELTA, r, NULL);
     } else if (LLMG__IS("created")) {
         llmg__mfields f;
-        llmg_json_val resp = llmg_json_getc(data, "response");
+        llmg_json_val resp = LLMG__GETC(data, "response");
         int has;
         memset(&f, 0, sizeof f);
-        st = llmg__sval(s, llmg_json_getc(resp, "id"), &f.id, &has);
+        st = llmg__sval(s, LLMG__GETC(resp, "id"), &f.id, &has);
         f.has |= has ? LLMG_MSG_HAS_ID : 0;
-        if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(resp, "model"), &f.model, &has);
+        if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(resp, "model"), &f.model, &has);
         f.has |= has ? LLMG_MSG_HAS_MODEL : 0;
         f.role = llmg__lit("assistant");
         f.has |= LLMG__HAS_ROLE;
-        if (llmg__ts_ms(llmg_json_getc(resp, "created_at"), &f.ts)) f.has |= LLMG_MSG_HAS_TIMESTAMP;
+        if (llmg__ts_ms(LLMG__GETC(resp, "created_at"), &f.ts)) f.has |= LLMG_MSG_HAS_TIMESTAMP;
         if (st == LLMG_OK) st = llmg__q_message(s, LLMG_EVENT_MESSAGE_START, &f, NULL);
     } else if (LLMG__IS("output_item.added")) {
-        llmg_json_val item = llmg_json_getc(data, "item"), t = llmg_json_getc(item, "type");
+        llmg_json_val item = LLMG__GETC(data, "item"), t = LLMG__GETC(item, "type");
         if (llmg__is_str(t, "message")) {
             if (!s->_merged) {
                 llmg__mfields f;
                 int has;
                 memset(&f, 0, sizeof f);
-                st = llmg__sval(s, llmg_json_getc(item, "role"), &f.role, &has);
+                st = llmg__sval(s, LLMG__GETC(item, "role"), &f.role, &has);
                 if (!has) f.role = llmg__lit("assistant");
                 f.has = LLMG__HAS_ROLE;
                 if (st == LLMG_OK) st = llmg__q_message(s, LLMG_EVENT_MESSAGE_START, &f, NULL);
             }
         } else if (llmg__is_str(t, "function_call")) {
-            llmg_json_val id = llmg_json_getc(item, "call_id");
-            if (!llmg__truthy(id)) id = llmg_json_getc(item, "id");
+            llmg_json_val id = LLMG__GETC(item, "call_id");
+            if (!llmg__truthy(id)) id = LLMG__GETC(item, "id");
             s->_saw_tool = 1;
             st = llmg__q_block(s, LLMG_EVENT_TOOL_START, llmg__lit(""), &p);
             if (st == LLMG_OK) st = llmg__sval(s, id, &p->id, NULL);
-            if (st == LLMG_OK) st = llmg__sval(s, llmg_json_getc(item, "name"), &p->name, NULL);
+            if (st == LLMG_OK) st = llmg__sval(s, LLMG__GETC(item, "name"), &p->name, NULL);
         } else if (llmg__is_str(t, "code_interpreter_call")) {
             llmg__ci *c;
-            llmg_json_val id = llmg_json_getc(item, "id");
+            llmg_json_val id = LLMG__GETC(item, "id");
             llmg_buf tmp;
             memset(&tmp, 0, sizeof tmp);
             s->_saw_tool = 1;
@@ -7699,14 +7749,14 @@ static llmg_status llmg__map_responses(llmg_stream *s, llmg_str name, llmg_json_
                 c->has_id = st == LLMG_OK;
             }
             llmg_buf_free(&tmp, &s->_a);
-            if (st == LLMG_OK && llmg_json_typeof(llmg_json_getc(item, "container_id")) == LLMG_JSON_STRING) {
-                st = llmg_json_dup_str(llmg_json_getc(item, "container_id"), &s->_a, &tmp);
+            if (st == LLMG_OK && llmg_json_typeof(LLMG__GETC(item, "container_id")) == LLMG_JSON_STRING) {
+                st = llmg_json_dup_str(LLMG__GETC(item, "container_id"), &s->_a, &tmp);
                 if (st == LLMG_OK) st = llmg__keep(s, llmg_bstr(&tmp), &c->container);
                 llmg_buf_free(&tmp, &s->_a);
             }
-            if (st == LLMG_OK && llmg_json_getc(item, "outputs").i != LLMG__JSON_NOWHERE) {
+            if (st == LLMG_OK && LLMG__GETC(item, "outputs").i != LLMG__JSON_NOWHERE) {
                 llmg_json_writer_reset(&s->_w);
-                llmg_json_write_val(&s->_w, llmg_json_getc(item, "outputs"));
+                llmg_json_write_val(&s->_w, LLMG__GETC(item, "outputs"));
                 st = llmg_json_writer_status(&s->_w, NULL);
                 if (st == LLMG_OK) st = llmg__keep(s, llmg_json_writer_str(&s->_w), &c->outputs);
             }
@@ -7718,15 +7768,15 @@ static llmg_status llmg__map_responses(llmg_stream *s, llmg_str name, llmg_json_
             }
         }
     } else if (LLMG__IS("output_item.done")) {
-        llmg_json_val item = llmg_json_getc(data, "item"), t = llmg_json_getc(item, "type");
+        llmg_json_val item = LLMG__GETC(data, "item"), t = LLMG__GETC(item, "type");
         if (llmg__is_str(t, "code_interpreter_call")) st = llmg__ci_finish(s, data, item);
         else if (llmg__is_str(t, "message")) st = llmg__citations(s, data);
     } else if (LLMG__IS("content_part.added")) {
-        if (llmg__is_str(llmg_json_getc(llmg_json_getc(data, "part"), "type"), "output_text"))
+        if (llmg__is_str(LLMG__GETC(llmg_json_getc(data, "part"), "type"), "output_text"))
             st = llmg__q_block(s, LLMG_EVENT_TEXT_START, llmg__lit(""), NULL);
     } else if (LLMG__IS("content_part.done") || LLMG__IS("output_text.done")) {
-        llmg_json_val part = llmg_json_getc(data, "part");
-        if (llmg_json_size(part) == 0 || llmg__is_str(llmg_json_getc(part, "type"), "output_text")) {
+        llmg_json_val part = LLMG__GETC(data, "part");
+        if (llmg_json_size(part) == 0 || llmg__is_str(LLMG__GETC(part, "type"), "output_text")) {
             if (s->_active != LLMG__NO_BLOCK && s->_m.content[s->_active].type == LLMG_BLOCK_TEXT)
                 st = llmg__q_block(s, LLMG_EVENT_TEXT_END, llmg__lit(""), NULL);
             if (st == LLMG_OK) st = llmg__citations(s, data);
@@ -7738,11 +7788,11 @@ static llmg_status llmg__map_responses(llmg_stream *s, llmg_str name, llmg_json_
     } else if (LLMG__IS("reasoning_summary_part.done")) {
         st = llmg__q_block(s, LLMG_EVENT_REASONING_END, llmg__lit(""), NULL);
     } else if (LLMG__IS("completed")) {
-        st = llmg__responses_end(s, llmg_json_getc(data, "response"), 0);
+        st = llmg__responses_end(s, LLMG__GETC(data, "response"), 0);
     } else if (LLMG__IS("incomplete")) {
-        st = llmg__responses_end(s, llmg_json_getc(data, "response"), 1);
+        st = llmg__responses_end(s, LLMG__GETC(data, "response"), 1);
     } else if (LLMG__IS("failed")) {
-        return llmg__stream_error(s, llmg_json_getc(data, "response"), err);
+        return llmg__stream_error(s, LLMG__GETC(data, "response"), err);
     }
 #undef LLMG__IS
     return st;
@@ -7989,8 +8039,8 @@ LLMG_API llmg_status llmg_stream_init(llmg_stream *s, const llmg_stream_opts *op
         if (st != LLMG_OK) return st;
     }
     llmg_json_doc_init(&s->_doc);
-    llmg_json_doc_init(&s->_shape);
-    s->_shape._a = s->_a;
+    llmg_json_doc_init(&s->_shape.doc);
+    s->_shape.doc._a = s->_a;
     s->_m._a = s->_a;
     s->_active = LLMG__NO_BLOCK;
     return llmg__ok(err, LLMG_OK);
@@ -8018,8 +8068,8 @@ LLMG_API void llmg_stream_free(llmg_stream *s)
     if (!s || !s->_a.free_fn) return;
     llmg_sse_free(&s->_sse);
     llmg_json_doc_free(&s->_doc);
-    llmg_json_doc_free(&s->_shape);
-    llmg_buf_free(&s->_shape_src, &s->_a);
+    llmg_json_doc_free(&s->_shape.doc);
+    llmg_buf_free(&s->_shape.src, &s->_a);
     llmg_json_writer_free(&s->_w);
     llmg_pjson_free(&s->_pj);
     llmg_provider_error_free(&s->_perr);
@@ -8133,7 +8183,7 @@ static llmg_status llmg__map_event(llmg_stream *s, const llmg_sse_event *sev, ll
     } else {
         st = llmg_json_parse(&s->_doc, data.ptr, data.len, &jo, NULL);
         if (st == LLMG_OK && !s->_no_shape)
-            llmg__json_shape_keep(&s->_shape, &s->_shape_src, &s->_doc);
+            llmg__json_shape_keep(&s->_shape, &s->_doc);
     }
     if (st == LLMG_E_NOMEM) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
     if (st != LLMG_OK) {
