@@ -524,7 +524,15 @@ static void resp_ev(gen_ctx *c, resp_state *r, const char *type)
     (void)r;
     c->g->n_sse++;
 }
-static void resp_end(gen_ctx *c, resp_state *r) { gprintf(&c->out, ",\"sequence_number\":%u}\n\n", r->seq++); }
+/* Keys come in alphabetical order after "type", as OpenAI sends them:
+   tail is what follows sequence_number (summary_index, text). */
+static void resp_end_tail(gen_ctx *c, resp_state *r, const char *tail)
+{
+    gprintf(&c->out, ",\"sequence_number\":%u", r->seq++);
+    gputs(&c->out, tail);
+    gputs(&c->out, "}\n\n");
+}
+static void resp_end(gen_ctx *c, resp_state *r) { resp_end_tail(c, r, ""); }
 
 static void tool_defs(gbuf *b)
 {
@@ -630,7 +638,7 @@ static void resp_obj(gen_ctx *c, resp_state *r, int completed, char **fc_ids)
 }
 
 static void resp_delta(gen_ctx *c, resp_state *r, const char *type, const char *before,
-                       const char *s, size_t n, const char *id, const char *after)
+                       const char *s, size_t n, const char *id, const char *after, const char *tail)
 {
     resp_ev(c, r, type);
     gputs(&c->out, before);
@@ -640,7 +648,7 @@ static void resp_delta(gen_ctx *c, resp_state *r, const char *type, const char *
     if (strcmp(type, "output_text.delta") == 0) gputs(&c->out, ",\"logprobs\":[]");
     obfuscation(&c->out, n);
     gputs(&c->out, after);
-    resp_end(c, r);
+    resp_end_tail(c, r, tail);
 }
 
 static void gen_responses(gen_ctx *c, int codex)
@@ -668,35 +676,32 @@ static void gen_responses(gen_ctx *c, int codex)
     r.parts[0] = 0;
     for (p = 0; p < 8 && b->len < c->target * 30 / 100; p++) {
         size_t stop = b->len + c->target * 30 / 100 / 8;
+        char tail[32];
+        snprintf(tail, sizeof tail, ",\"summary_index\":%u", (unsigned)p);
         resp_ev(c, &r, "reasoning_summary_part.added");
         gprintf(b, ",\"item_id\":\"%s\",\"output_index\":0,\"part\":{\"type\":\"summary_text\",\"text\":\"\"}",
                 r.rs_id.p);
-        resp_end(c, &r);
-        {
-            char after[64];
-            snprintf(after, sizeof after, ",\"output_index\":0,\"summary_index\":%u", (unsigned)p);
-            while (b->len < stop) {
-                size_t from = at;
-                n = piece(c->g, &c->reasoning, &at, draw(codex ? D_CODEX_REASON : D_RESP_REASON), 1);
-                resp_delta(c, &r, "reasoning_summary_text.delta", "", c->reasoning.p + from, n,
-                           r.rs_id.p, after);
-            }
-            c->reasoning.len = at;   /* the part ends here */
-            r.parts[p + 1] = at;
-            r.n_parts = p + 1;
-            resp_ev(c, &r, "reasoning_summary_text.done");
-            gprintf(b, ",\"item_id\":\"%s\",\"output_index\":0,\"summary_index\":%u,\"text\":\"",
-                    r.rs_id.p, (unsigned)p);
-            gesc(b, c->reasoning.p + r.parts[p], at - r.parts[p]);
-            gputs(b, "\"");
-            resp_end(c, &r);
-            resp_ev(c, &r, "reasoning_summary_part.done");
-            gprintf(b, ",\"item_id\":\"%s\",\"output_index\":0,\"part\":{\"type\":\"summary_text\",\"text\":\"",
-                    r.rs_id.p);
-            gesc(b, c->reasoning.p + r.parts[p], at - r.parts[p]);
-            gprintf(b, "\"},\"summary_index\":%u", (unsigned)p);
-            resp_end(c, &r);
+        resp_end_tail(c, &r, tail);
+        while (b->len < stop) {
+            size_t from = at;
+            n = piece(c->g, &c->reasoning, &at, draw(codex ? D_CODEX_REASON : D_RESP_REASON), 1);
+            resp_delta(c, &r, "reasoning_summary_text.delta", "", c->reasoning.p + from, n,
+                       r.rs_id.p, ",\"output_index\":0", tail);
         }
+        c->reasoning.len = at;       /* the part ends here */
+        r.parts[p + 1] = at;
+        r.n_parts = p + 1;
+        resp_ev(c, &r, "reasoning_summary_text.done");
+        gprintf(b, ",\"item_id\":\"%s\",\"output_index\":0,\"sequence_number\":%u,\"summary_index\":%u,"
+                   "\"text\":\"", r.rs_id.p, r.seq++, (unsigned)p);
+        gesc(b, c->reasoning.p + r.parts[p], at - r.parts[p]);
+        gputs(b, "\"}\n\n");
+        resp_ev(c, &r, "reasoning_summary_part.done");
+        gprintf(b, ",\"item_id\":\"%s\",\"output_index\":0,\"part\":{\"type\":\"summary_text\",\"text\":\"",
+                r.rs_id.p);
+        gesc(b, c->reasoning.p + r.parts[p], at - r.parts[p]);
+        gputs(b, "\"}");
+        resp_end_tail(c, &r, tail);
     }
     resp_ev(c, &r, "output_item.done");
     gputs(b, ",\"item\":"); reasoning_item(c, &r, 1); gputs(b, ",\"output_index\":0"); resp_end(c, &r);
@@ -714,7 +719,7 @@ static void gen_responses(gen_ctx *c, int codex)
         size_t from = at;
         n = piece(c->g, &c->text, &at, draw(codex ? D_CODEX_TEXT : D_RESP_TEXT), 1);
         resp_delta(c, &r, "output_text.delta", ",\"content_index\":0", c->text.p + from, n,
-                   r.msg_id.p, ",\"output_index\":1");
+                   r.msg_id.p, ",\"output_index\":1", "");
     }
     c->text.len = at;
     resp_ev(c, &r, "output_text.done");
@@ -751,7 +756,7 @@ static void gen_responses(gen_ctx *c, int codex)
             size_t from = at;
             src.p = t->args; src.len = t->args_len; src.cap = 0;
             n = piece(c->g, &src, &at, draw(D_CHAT_ARGS), 0);
-            resp_delta(c, &r, "function_call_arguments.delta", "", t->args + from, n, fc.p, after);
+            resp_delta(c, &r, "function_call_arguments.delta", "", t->args + from, n, fc.p, after, "");
         }
         resp_ev(c, &r, "function_call_arguments.done");
         gputs(b, ",\"arguments\":\"");
@@ -838,7 +843,7 @@ int gen_stream_write(const gen_stream *g, const char *dir)
         gesc(&e, g->tools[k].args, g->tools[k].args_len);
         gputs(&e, "\"}");
     }
-    gputs(&e, "]}\n");
+    gprintf(&e, "],\"events\":%u}\n", (unsigned)g->n_sse);
     snprintf(path, sizeof path, "%s/%s.expect.json", dir, g->key);
     ok = write_file(path, e.p, e.len);
     free(e.p);

@@ -36,7 +36,8 @@ typedef struct gen_stream {
 void gen_stream_make(gen_stream *g, int api, size_t target);
 void gen_stream_free(gen_stream *g);
 /* Writes dir/KEY.sse and dir/KEY.expect.json ({"text","reasoning","tools":
-   [{"id","name","arguments"}]}); 0 on failure. */
+   [{"id","name","arguments"}],"events"}: events = data lines, [DONE]
+   included); 0 on failure. */
 int gen_stream_write(const gen_stream *g, const char *dir);
 
 /* A tool-call argument object of about target bytes, its length in *len,
