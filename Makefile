@@ -104,13 +104,20 @@ clean:
 	rm -rf build
 
 # ---------------------------------------------------------------- bench and fuzz
-.PHONY: bench fuzz fuzz-report
-build/bench: bench/bench.c $(HDR)
+# make bench: library rows (build/bench), then whole-process llmg replay
+# (bench/replay.sh). make bench-peers: the same streams through other
+# libraries (optional: Node.js and npm; see bench/README.md).
+.PHONY: bench bench-peers fuzz fuzz-report
+build/bench: bench/bench.c bench/gen.c bench/gen.h $(HDR)
 	@mkdir -p build
-	$(CC) $(CFLAGS_O) -o $@ bench/bench.c
+	$(CC) $(CFLAGS_O) -o $@ bench/bench.c bench/gen.c
 
-bench: build/bench
+bench: build/bench build/llmg
 	build/bench
+	@sh bench/replay.sh build/bench-streams
+
+bench-peers: build/bench build/llmg
+	@sh bench/peers/run.sh build/bench-streams
 
 FUZZ_SECONDS ?= 10
 FUZZ_TARGETS  = json pjson sse errors stream request

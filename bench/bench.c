@@ -1,11 +1,17 @@
 /* make bench: throughput of the JSON tokenizer (whole buffer and
-   incremental), the JSON writer and the SSE framer, each beside two
-   baselines measured in the same run on the same bytes: a memchr walk over
-   line ends and a memcpy. Figures are medians of several runs; compare
-   ratios, not absolute numbers, across machines. */
+   incremental), the JSON writer, the SSE framer, the partial-JSON reader,
+   the request builders and the whole stream path (SSE -> mapper ->
+   accumulator -> final message) on one generated stream per API (gen.c),
+   each beside two baselines measured in the same run on the same bytes: a
+   memchr walk over line ends and a memcpy. Figures are medians of several
+   runs; compare ratios, not absolute numbers, across machines.
+
+   build/bench --write-streams DIR writes the generated streams (and what
+   each must decode to) for bench/replay.sh and the peers bench. */
 #define _POSIX_C_SOURCE 199309L
 #define LLM_GATEWAY_IMPLEMENTATION
 #include "../llm_gateway.h"
+#include "gen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,148 +225,324 @@ static void row(const char *name, bench_fn fn, const buf *in, size_t chunk, doub
     printf("   %6.3f x memchr\n", base / t);
 }
 
-/* Provider streams: text deltas of 1 to 24 bytes, then a tool call whose
-   arguments arrive in deltas of the same sizes, as real traffic has them. */
-static const char words[] = "the quick brown fox jumps over a lazy dog, \\\"quoted\\\" and caf\xc3\xa9 ";
 
-static void delta_text(char *out, size_t cap)
+/* Counting allocator, through the library's hook: calls, and live bytes
+   (the library hands sizes back on realloc and free). */
+static size_t n_allocs, live, peak;
+static void *count_alloc(void *u, size_t n)
 {
-    int n = 1 + (int)(next_rand() % 24), at = (int)(next_rand() % 40);
-    snprintf(out, cap, "%.*s", n, words + at);
-    /* never end inside an escape or a UTF-8 sequence */
-    n = (int)strlen(out);
-    while (n > 0 && (out[n - 1] == '\\' || ((unsigned char)out[n - 1] & 0xC0) == 0xC0)) out[--n] = '\0';
-    while (n > 1 && out[n - 1] == '\\' ) out[--n] = '\0';
+    (void)u;
+    n_allocs++;
+    live += n;
+    if (live > peak) peak = live;
+    return malloc(n);
 }
-
-static void make_anthropic(buf *b, size_t target)
+static void *count_realloc(void *u, void *p, size_t o, size_t n)
 {
-    char d[64], tmp[512];
-    adds(b, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
-            "\"model\":\"claude\",\"role\":\"assistant\"}}\n\n"
-            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
-            "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
-    while (b->len < target * 7 / 10) {
-        delta_text(d, sizeof d);
-        snprintf(tmp, sizeof tmp, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\","
-                 "\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"%s\"}}\n\n", d);
-        adds(b, tmp);
-    }
-    adds(b, "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
-            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,"
-            "\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"write\",\"input\":{}}}\n\n"
-            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,"
-            "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"text\\\": \\\"\"}}\n\n");
-    while (b->len < target) {
-        delta_text(d, sizeof d);
-        snprintf(tmp, sizeof tmp, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\","
-                 "\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"%s\"}}\n\n", d);
-        adds(b, tmp);
-    }
-    adds(b, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,"
-            "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"}\"}}\n\n"
-            "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n"
-            "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},"
-            "\"usage\":{\"input_tokens\":10,\"output_tokens\":20}}\n\n"
-            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    (void)u;
+    n_allocs++;
+    live = live - o + n;
+    if (live > peak) peak = live;
+    return realloc(p, n);
 }
-
-static void make_chat(buf *b, size_t target)
-{
-    char d[64], tmp[512];
-    while (b->len < target) {
-        delta_text(d, sizeof d);
-        snprintf(tmp, sizeof tmp, "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\","
-                 "\"created\":1700000000,\"model\":\"gpt\",\"choices\":[{\"index\":0,\"delta\":"
-                 "{\"content\":\"%s\"},\"finish_reason\":null}]}\n\n", d);
-        adds(b, tmp);
-    }
-    adds(b, "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-            "data: {\"id\":\"chatcmpl-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":9}}\n\n"
-            "data: [DONE]\n\n");
-}
-
-static void make_responses(buf *b, size_t target)
-{
-    char d[64], tmp[512];
-    adds(b, "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\","
-            "\"model\":\"gpt\",\"created_at\":1700000000}}\n\n"
-            "event: response.content_part.added\ndata: {\"type\":\"response.content_part.added\","
-            "\"part\":{\"type\":\"output_text\",\"text\":\"\"}}\n\n");
-    while (b->len < target) {
-        delta_text(d, sizeof d);
-        snprintf(tmp, sizeof tmp, "event: response.output_text.delta\ndata: {\"type\":"
-                 "\"response.output_text.delta\",\"item_id\":\"msg_1\",\"output_index\":0,"
-                 "\"content_index\":0,\"delta\":\"%s\"}\n\n", d);
-        adds(b, tmp);
-    }
-    adds(b, "event: response.output_text.done\ndata: {\"type\":\"response.output_text.done\"}\n\n"
-            "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":"
-            "\"resp_1\",\"model\":\"gpt\",\"created_at\":1700000000,\"output\":[],\"usage\":"
-            "{\"input_tokens\":5,\"output_tokens\":9}}}\n\n");
-}
-
-/* Counting allocator, for allocations per event. */
-static size_t n_allocs;
-static void *count_alloc(void *u, size_t n) { (void)u; n_allocs++; return malloc(n); }
-static void *count_realloc(void *u, void *p, size_t o, size_t n) { (void)u; (void)o; n_allocs++; return realloc(p, n); }
-static void count_free(void *u, void *p, size_t n) { (void)u; (void)n; free(p); }
+static void count_free(void *u, void *p, size_t n) { (void)u; live -= n; free(p); }
 
 static llmg_provider bench_provider;
 
+static void stream_opts(llmg_stream_opts *o, size_t len)
+{
+    memset(o, 0, sizeof *o);
+    o->provider = bench_provider;
+    o->allocator.alloc_fn = count_alloc;
+    o->allocator.realloc_fn = count_realloc;
+    o->allocator.free_fn = count_free;
+    /* as llmg replay: the body is in memory, no line or event of it is refused
+       (Responses repeats the whole output in single lines at the end) */
+    o->sse.max_line_bytes = len + 1;
+    o->sse.max_event_bytes = len + 1;
+    o->max_message_bytes = len + 1;
+}
+
+/* The public pull API, as the header's >>stream example drives it. */
 static double b_stream(const buf *in, size_t chunk, size_t *events)
 {
     llmg_stream s;
     llmg_stream_opts o;
     llmg_event ev;
+    llmg_status st = LLMG_OK;
     size_t at = 0, n_ev = 0, bytes = 0;
     double t0;
-    memset(&o, 0, sizeof o);
-    o.provider = bench_provider;
-    o.allocator.alloc_fn = count_alloc;
-    o.allocator.realloc_fn = count_realloc;
-    o.allocator.free_fn = count_free;
+    stream_opts(&o, in->len);
     t0 = now_s();
     llmg_stream_init(&s, &o, NULL);
     while (at < in->len) {
         size_t n = chunk < in->len - at ? chunk : in->len - at;
         llmg_stream_feed(&s, in->p + at, n, NULL);
         at += n;
-        while (llmg_stream_next(&s, &ev, NULL) == LLMG_OK) { n_ev++; bytes += ev.delta.len; }
+        while ((st = llmg_stream_next(&s, &ev, NULL)) == LLMG_OK) { n_ev++; bytes += ev.delta.len; }
+        if (st != LLMG_NEED_MORE) break;
     }
-    llmg_stream_finish(&s, NULL);
-    while (llmg_stream_next(&s, &ev, NULL) == LLMG_OK) n_ev++;
+    if (st == LLMG_NEED_MORE) {
+        llmg_stream_finish(&s, NULL);
+        while (llmg_stream_next(&s, &ev, NULL) == LLMG_OK) n_ev++;
+    }
     sink = bytes + llmg_stream_message(&s)->content_count;
     llmg_stream_free(&s);
     *events = n_ev;
     return now_s() - t0;
 }
 
-static void stream_rows(const char *title, llmg_provider p, void (*make)(buf *, size_t))
+/* Concatenates the text of every block of type t. */
+static void blocks_text(const llmg_message *m, llmg_block_type t, buf *out)
 {
-    buf in = { 0, 0, 0 };
-    size_t ev = 0;
+    size_t i;
+    out->len = 0;
+    for (i = 0; i < m->content_count; i++)
+        if (m->content[i].type == t) add(out, m->content[i].text.ptr ? m->content[i].text.ptr : "",
+                                         m->content[i].text.len);
+}
+
+static void fail(const gen_stream *g, const char *what)
+{
+    fprintf(stderr, "bench: the generated %s stream is not decoded as expected: %s\n", g->key, what);
+    exit(1);
+}
+
+/* Once per stream: the library must end it (LLMG_DONE) with exactly the
+   generated text, reasoning and tool calls. */
+static void check_stream(const gen_stream *g)
+{
+    llmg_stream s;
+    llmg_stream_opts o;
+    llmg_event ev;
+    llmg_error err;
+    llmg_status st = LLMG_OK;
+    const llmg_message *m;
+    buf got = { 0, 0, 0 };
+    size_t at = 0, i, k = 0;
+    bench_provider = llmg_provider_from_name(llmg_str_c(g->key));
+    stream_opts(&o, g->len);
+    if (llmg_stream_init(&s, &o, &err) != LLMG_OK) fail(g, "init");
+    while (at < g->len) {
+        size_t n = 16384 < g->len - at ? 16384 : g->len - at;
+        llmg_stream_feed(&s, g->sse + at, n, &err);
+        at += n;
+        while ((st = llmg_stream_next(&s, &ev, &err)) == LLMG_OK) {}
+        if (st != LLMG_NEED_MORE) break;
+    }
+    if (st == LLMG_NEED_MORE) {
+        llmg_stream_finish(&s, &err);
+        while ((st = llmg_stream_next(&s, &ev, &err)) == LLMG_OK) {}
+    }
+    if (st != LLMG_DONE) {
+        fprintf(stderr, "bench: %s: %s at byte %llu\n", g->key, llmg_status_name(st),
+                (unsigned long long)err.offset);
+        fail(g, "final status is not LLMG_DONE");
+    }
+    m = llmg_stream_message(&s);
+    blocks_text(m, LLMG_BLOCK_TEXT, &got);
+    if (got.len != g->text_len || memcmp(got.p, g->text, got.len) != 0) {
+        fprintf(stderr, "bench: %s: text %zu bytes, expected %zu\n", g->key, got.len, g->text_len);
+        fail(g, "text differs");
+    }
+    blocks_text(m, LLMG_BLOCK_REASONING, &got);
+    if (got.len != g->reasoning_len || memcmp(got.p, g->reasoning, got.len) != 0) fail(g, "reasoning differs");
+    for (i = 0; i < m->content_count; i++) {
+        const llmg_block *b = &m->content[i];
+        if (b->type != LLMG_BLOCK_TOOL_USE) continue;
+        if (k >= g->n_tools) fail(g, "more tool calls than generated");
+        if (!llmg_str_eq(llmg_bstr(&b->id), llmg_str_c(g->tools[k].id)) ||
+            !llmg_str_eq(llmg_bstr(&b->name), llmg_str_c(g->tools[k].name)))
+            fail(g, "tool call id or name differs");
+        if (b->text.len != g->tools[k].args_len || memcmp(b->text.ptr, g->tools[k].args, b->text.len) != 0)
+            fail(g, "tool call arguments differ");
+        k++;
+    }
+    if (k != g->n_tools) fail(g, "fewer tool calls than generated");
+    free(got.p);
+    llmg_stream_free(&s);
+}
+
+static const llmg_provider providers[GEN_APIS] = {
+    LLMG_PROVIDER_ANTHROPIC_MESSAGES, LLMG_PROVIDER_OPENAI_COMPLETIONS, LLMG_PROVIDER_OPENAI_RESPONSES,
+    LLMG_PROVIDER_OPENAI_CODEX, LLMG_PROVIDER_GROQ_COMPLETIONS
+};
+
+/* Delta sizes in the recorded traffic the generator follows (text,
+   reasoning and tool-argument deltas, percent by bucket). */
+static const double recorded[GEN_APIS][GEN_BUCKETS] = {
+    { 16.6, 23.9, 24.6,  3.3,  8.6, 22.8 },
+    { 62.6, 23.7, 13.6,  0.0,  0.0,  0.0 },
+    { 59.9, 30.2,  9.3,  0.2,  0.3,  0.0 },
+    { 55.4, 31.7, 11.9,  0.7,  0.2,  0.0 },
+    { 63.6, 27.5,  8.9,  0.0,  0.0,  0.0 }
+};
+
+static void stream_rows(int api)
+{
+    gen_stream g;
+    buf in;
+    size_t ev = 0, i, args = 0;
     double base;
-    make(&in, (size_t)10 << 20);
-    bench_provider = p;
-    printf("\n%s stream, %.1f MB: SSE -> mapper -> accumulator -> final message\n", title,
-           (double)in.len / 1e6);
+    gen_stream_make(&g, api, (size_t)10 << 20);
+    for (i = 0; i < g.n_tools; i++) args += g.tools[i].args_len;
+    check_stream(&g);
+    bench_provider = providers[api];
+    in.p = g.sse;
+    in.len = in.cap = g.len;
+    printf("\n%s stream, %.1f MB, %zu SSE events, %zu deltas; text %zu B, reasoning %zu B, "
+           "%zu tool calls (%zu B of arguments)\n", g.key, (double)g.len / 1e6, g.n_sse, g.n_deltas,
+           g.text_len, g.reasoning_len, g.n_tools, args);
+    printf("  delta sizes (bytes)  ");
+    for (i = 0; i < GEN_BUCKETS; i++) printf(" %6s", gen_bucket_names[i]);
+    printf("\n    generated          ");
+    for (i = 0; i < GEN_BUCKETS; i++) printf(" %5.1f%%", 100.0 * (double)g.hist[i] / (double)g.n_deltas);
+    printf("\n    recorded traffic   ");
+    for (i = 0; i < GEN_BUCKETS; i++) printf(" %5.1f%%", recorded[api][i]);
+    printf("\n");
     base = run(b_memchr, &in, 0, &ev);
     row("baseline: memchr line walk", b_memchr, &in, 0, base);
     row("baseline: memcpy", b_memcpy, &in, 0, base);
     row("llmg_stream, 16 KiB chunks (events)", b_stream, &in, 16384, base);
     row("llmg_stream, 1 KiB chunks (events)", b_stream, &in, 1024, base);
     n_allocs = 0;
+    live = peak = 0;
     b_stream(&in, 16384, &ev);
-    printf("  allocations: %zu for %zu events (%.4f per event)\n", n_allocs, ev, (double)n_allocs / (double)ev);
-    free(in.p);
+    printf("  allocations: %zu for %zu events (%.4f per event); peak live %.2f MB (%.2f x stream)\n",
+           n_allocs, ev, (double)n_allocs / (double)ev, (double)peak / 1e6, (double)peak / (double)g.len);
+    gen_stream_free(&g);
 }
 
-int main(void)
+/* The partial-JSON reader on one tool-call argument fed in delta-sized
+   pieces: feeding alone, and feeding with a view after every piece (what
+   a UI showing the arguments as they come does). */
+static size_t *pj_cuts, pj_n_cuts;
+
+static double pjson_run(const buf *in, int views)
 {
-    buf json = { 0, 0, 0 }, sse = { 0, 0, 0 };
-    size_t ev;
+    llmg_pjson p;
+    llmg_pjson_opts o;
+    size_t i, at = 0, seen = 0;
+    double t0;
+    memset(&o, 0, sizeof o);
+    llmg_pjson_init(&p, &o, NULL);
+    t0 = now_s();
+    for (i = 0; i < pj_n_cuts; i++) {
+        if (llmg_pjson_feed(&p, in->p + at, pj_cuts[i], NULL) != LLMG_OK) abort();
+        at += pj_cuts[i];
+        if (views) seen += llmg_pjson_view(&p).len;
+    }
+    if (llmg_pjson_finish(&p, NULL) != LLMG_OK || !llmg_pjson_complete(&p)) abort();
+    sink = seen + llmg_pjson_view(&p).len;
+    t0 = now_s() - t0;
+    llmg_pjson_free(&p);
+    return t0;
+}
+static double b_pjson_feed(const buf *in, size_t chunk, size_t *events)
+{
+    (void)chunk;
+    *events = pj_n_cuts;
+    return pjson_run(in, 0);
+}
+static double b_pjson_view(const buf *in, size_t chunk, size_t *events)
+{
+    (void)chunk;
+    *events = pj_n_cuts;
+    return pjson_run(in, 1);
+}
+
+/* Request builders: MB/s of request body produced from one transcript. */
+static llmg_request_input req_in;
+static llmg_provider_config req_cfg;
+static size_t req_body;
+
+static double b_request(const buf *in, size_t chunk, size_t *events)
+{
+    llmg_request req;
+    llmg_error err;
+    double t0, t;
+    (void)in;
+    (void)chunk;
+    llmg_request_init(&req);
+    t0 = now_s();
+    if (llmg_request_build(&req, &req_cfg, &req_in, NULL, &err) != LLMG_OK) {
+        fprintf(stderr, "bench: request build for %s failed: %s\n",
+                llmg_provider_name(req_cfg.provider), req.message.ptr);
+        exit(1);
+    }
+    t = now_s() - t0;
+    req_body = req.body.len;
+    llmg_request_free(&req);
+    *events = 0;
+    return t;
+}
+
+static void request_rows(void)
+{
+    static const char *const models[GEN_APIS] = {
+        "claude-sonnet-4-20250514", "gpt-5.1", "gpt-5.4", "gpt-5.4", "openai/gpt-oss-120b"
+    };
+    char *msgs, *tools, opts[128];
+    size_t msgs_len, tools_len, ev;
+    buf in;
+    int api;
     double base;
+    gen_transcript((size_t)4 << 20, &msgs, &msgs_len, &tools, &tools_len);
+    in.p = msgs;
+    in.len = in.cap = msgs_len;
+    printf("\nRequest builders: llmg_request_build on a %.1f MB transcript (user text, assistant "
+           "text + tool_use, tool_result); MB/s of body produced\n", (double)msgs_len / 1e6);
+    base = run(b_memchr, &in, 0, &ev);
+    row("baseline: memchr line walk (input)", b_memchr, &in, 0, base);
+    row("baseline: memcpy (input)", b_memcpy, &in, 0, base);
+    for (api = 0; api < GEN_APIS; api++) {
+        double t;
+        char name[64];
+        memset(&req_in, 0, sizeof req_in);
+        memset(&req_cfg, 0, sizeof req_cfg);
+        req_cfg.provider = providers[api];
+        req_cfg.api_key = llmg_str_c("KEY");
+        req_in.messages.ptr = msgs;
+        req_in.messages.len = msgs_len;
+        req_in.tools.ptr = tools;
+        req_in.tools.len = tools_len;
+        req_in.system = llmg_str_c("\"You are a helpful assistant.\"");
+        snprintf(opts, sizeof opts, "{\"model\":\"%s\"}", models[api]);
+        req_in.options = llmg_str_c(opts);
+        t = run(b_request, &in, 0, &ev);
+        snprintf(name, sizeof name, "%s", gen_keys[api]);
+        printf("  %-34s %9.0f MB/s  (body %.1f MB)   %6.3f x memchr\n", name,
+               (double)req_body / t / 1e6, (double)req_body / 1e6, base / t);
+    }
+    free(msgs);
+    free(tools);
+}
+
+static int write_streams(const char *dir)
+{
+    int api;
+    for (api = 0; api < GEN_APIS; api++) {
+        gen_stream g;
+        gen_stream_make(&g, api, (size_t)10 << 20);
+        if (!gen_stream_write(&g, dir)) return 1;
+        check_stream(&g);
+        printf("%s/%s.sse  %zu bytes\n", dir, g.key, g.len);
+        gen_stream_free(&g);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    buf json = { 0, 0, 0 }, sse = { 0, 0, 0 }, args = { 0, 0, 0 };
+    size_t ev;
+    int api;
+    double base;
+    if (argc == 3 && strcmp(argv[1], "--write-streams") == 0) return write_streams(argv[2]);
+    if (argc != 1) {
+        fprintf(stderr, "usage: bench [--write-streams DIR]\n");
+        return 2;
+    }
     make_json(&json, (size_t)64 << 20);
     make_sse(&sse, (size_t)32 << 20);
 
@@ -379,10 +561,25 @@ int main(void)
     row("baseline: memcpy", b_memcpy, &sse, 0, base);
     row("llmg_sse, 16 KiB chunks (events)", b_sse, &sse, 16384, base);
     row("llmg_sse, 1 KiB chunks (events)", b_sse, &sse, 1024, base);
-    stream_rows("Anthropic Messages", LLMG_PROVIDER_ANTHROPIC_MESSAGES, make_anthropic);
-    stream_rows("OpenAI Chat Completions", LLMG_PROVIDER_OPENAI_COMPLETIONS, make_chat);
-    stream_rows("OpenAI Responses", LLMG_PROVIDER_OPENAI_RESPONSES, make_responses);
     free(json.p);
     free(sse.p);
+
+    args.p = gen_tool_args((size_t)1 << 20, &args.len, &pj_cuts, &pj_n_cuts);
+    args.cap = args.len;
+    printf("\nPartial-JSON reader: one %.1f MB tool-call argument in %zu delta-sized pieces\n",
+           (double)args.len / 1e6, pj_n_cuts);
+    base = run(b_memchr, &args, 0, &ev);
+    row("baseline: memchr line walk", b_memchr, &args, 0, base);
+    row("baseline: memcpy", b_memcpy, &args, 0, base);
+    row("llmg_pjson_feed (pieces)", b_pjson_feed, &args, 0, base);
+    row("llmg_pjson_feed + view each piece", b_pjson_view, &args, 0, base);
+    free(args.p);
+    free(pj_cuts);
+
+    request_rows();
+
+    printf("\nGenerated provider streams: SSE -> mapper -> accumulator -> final message "
+           "(llmg_stream_feed/next/finish)\n");
+    for (api = 0; api < GEN_APIS; api++) stream_rows(api);
     return 0;
 }
