@@ -3713,7 +3713,7 @@ static void llmg__json_shape_keep(llmg__evshape *sh, const llmg_json_doc *doc)
     sh->nholes = sh->nconts = 0;
     for (k = 0; k < m; k++)
         if (llmg__json_is_hole(doc->toks[k].type)) sh->idx[sh->nholes++] = (uint16_t)k;
-    for (k = m; k-- > 0;) {
+    for (k = m; k-- > 1;) {                     /* the object itself ends at its '}' */
         uint32_t t = doc->toks[k].type & LLMG_JSON_TYPE_MASK;
         if ((t == LLMG_JSON_OBJECT || t == LLMG_JSON_ARRAY) && doc->toks[k].next - 1 > k)
             sh->idx[sh->nholes + sh->nconts++] = (uint16_t)k;
@@ -3731,7 +3731,7 @@ static int llmg__json_shape_parse(const llmg__evshape *sh, llmg_json_doc *doc, c
     const unsigned char *d = (const unsigned char *)src, *tb = (const unsigned char *)sh->doc.src;
     const llmg_json_tok *tt = sh->doc.toks;
     llmg_json_tok *o = doc->toks;
-    size_t pt = 0, pd = 0, j = 0, h, m = sh->doc.count;
+    size_t pt = 0, pd = 0, j = 0, h, m = sh->doc.count, e, de, end;
     if (m == 0 || doc->_cap < m) return 0;
     memcpy(o, tt, m * sizeof *o);
     for (h = 0; h < sh->nholes; h++) {
@@ -3757,7 +3757,15 @@ static int llmg__json_shape_parse(const llmg__evshape *sh, llmg_json_doc *doc, c
         pd += n;
     }
     for (; j < m; j++) o[j].start = o[j].start - pt + pd;
-    if (len - pd != sh->doc.len - pt || !llmg__same(d + pd, tb + pt, len - pd)) return 0;
+    /* The rest, but for the blanks before the object's last '}' (Anthropic
+       pads its events there) and after it. */
+    e = tt[0].start + tt[0].len - 1;
+    while (e > pt && llmg__json_ws(tb[e - 1])) e--;
+    for (end = len; end > pd && llmg__json_ws(d[end - 1]); end--) {}
+    if (end == pd || d[end - 1] != '}') return 0;
+    for (de = end - 1; de > pd && llmg__json_ws(d[de - 1]); de--) {}
+    if (de - pd != e - pt || !llmg__same(d + pd, tb + pt, e - pt)) return 0;
+    o[0].len = end - o[0].start;
     /* A container ends where its last token ends, plus the same bytes. */
     for (h = 0; h < sh->nconts; h++) {
         size_t k = sh->idx[sh->nholes + h], last = (size_t)tt[k].next - 1;

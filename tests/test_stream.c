@@ -452,18 +452,45 @@ static void test_stream_fixed_buffer(void)
 /* The shape cache (an event laid out like the one before it is parsed by
    comparing bytes and scanning only its values) gives exactly the events
    of a full parse, whatever the new values hold: escapes, surrogates,
-   invalid UTF-8, control bytes, numbers in every form, broken ones. */
-static void render_shapes(const char *body, int no_shape, render *r, llmg_status *st)
+   invalid UTF-8, control bytes, numbers in every form, broken ones, and
+   blanks or garbage where the event ends. */
+/* Feeds body to two streams, one event at a time, the shape cache on in
+   one and off in the other, and checks after each event that both hold
+   the same tokens; renders the events of both. */
+static void render_shapes(const char *body, render *r0, render *r1, llmg_status *st0, llmg_status *st1)
 {
-    llmg_stream s;
+    llmg_stream s[2];
     llmg_stream_opts o;
+    const char *at = body, *end = body + strlen(body);
+    int i;
     memset(&o, 0, sizeof o);
     o.provider = LLMG_PROVIDER_ANTHROPIC_MESSAGES;
-    *st = llmg_stream_init(&s, &o, NULL);
-    s._no_shape = no_shape;
-    if (*st == LLMG_OK) *st = llmg_stream_push(&s, body, strlen(body), render_event, r, NULL);
-    if (*st == LLMG_OK || *st == LLMG_NEED_MORE) *st = llmg_stream_end(&s, render_event, r, NULL);
-    llmg_stream_free(&s);
+    *st0 = llmg_stream_init(&s[0], &o, NULL);
+    *st1 = llmg_stream_init(&s[1], &o, NULL);
+    s[1]._no_shape = 1;
+    while (at < end && *st0 >= 0 && *st1 >= 0) {
+        const char *e = strstr(at, "\n\n");
+        size_t n = e ? (size_t)(e + 2 - at) : (size_t)(end - at);
+        *st0 = llmg_stream_push(&s[0], at, n, render_event, r0, NULL);
+        *st1 = llmg_stream_push(&s[1], at, n, render_event, r1, NULL);
+        at += n;
+        if (s[0]._doc.count != s[1]._doc.count) {
+            CHECK(0 && "the shape cache made another number of tokens");
+            break;
+        }
+        for (i = 0; i < (int)s[0]._doc.count; i++) {
+            const llmg_json_tok *a = &s[0]._doc.toks[i], *b = &s[1]._doc.toks[i];
+            if (a->type != b->type || a->size != b->size || a->next != b->next || a->parent != b->parent
+                || a->start != b->start || a->len != b->len) {
+                CHECK(0 && "the shape cache made another token");
+                break;
+            }
+        }
+    }
+    if (*st0 == LLMG_NEED_MORE) *st0 = llmg_stream_end(&s[0], render_event, r0, NULL);
+    if (*st1 == LLMG_NEED_MORE) *st1 = llmg_stream_end(&s[1], render_event, r1, NULL);
+    llmg_stream_free(&s[0]);
+    llmg_stream_free(&s[1]);
 }
 
 static void test_stream_shapes(void)
@@ -486,10 +513,15 @@ static void test_stream_shapes(void)
     static const char tail[] =
         "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
         "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
-    size_t i, cases = sizeof texts / sizeof *texts + sizeof nums / sizeof *nums;
+    static const char *const pads[] = {   /* how the event ends (Anthropic pads before '}') */
+        "}   }", "}\t}\r\n ", "} }x", "}  }}", "   }}", "}", "}} ", "]}"
+    };
+    size_t i, nt = sizeof texts / sizeof *texts, nn = sizeof nums / sizeof *nums;
+    size_t cases = nt + nn + sizeof pads / sizeof *pads;
     for (i = 0; i < cases; i++) {
-        const char *text = i < sizeof texts / sizeof *texts ? texts[i] : "\"x\"";
-        const char *num = i < sizeof texts / sizeof *texts ? "0" : nums[i - sizeof texts / sizeof *texts];
+        const char *text = i < nt ? texts[i] : "\"x\"";
+        const char *num = i >= nt && i < nt + nn ? nums[i - nt] : "0";
+        const char *pad = i >= nt + nn ? pads[i - nt - nn] : "}}";
         t_str body;
         render a, b;
         llmg_status sa, sb;
@@ -503,14 +535,15 @@ static void test_stream_shapes(void)
             t_str_addc(&body, k == 1 ? num : "0");
             t_str_addc(&body, ",\"delta\":{\"type\":\"text_delta\",\"text\":");
             t_str_addc(&body, k == 1 ? text : "\"ok\"");
-            t_str_addc(&body, "}}\n\n");
+            t_str_addc(&body, k == 1 ? pad : "}}");
+            t_str_addc(&body, "\n\n");
         }
         t_str_addc(&body, tail);
-        render_shapes(body.p, 0, &a, &sa);
-        render_shapes(body.p, 1, &b, &sb);
+        render_shapes(body.p, &a, &b, &sa, &sb);
         if (sa != sb || a.out.len != b.out.len || memcmp(a.out.p, b.out.p, a.out.len) != 0) {
             t_note("text %s", text);
             t_note("index %s", num);
+            t_note("end %s", pad);
             t_note("shapes:  %s", a.out.p);
             t_note("no shapes: %s", b.out.p);
             CHECK(0 && "the shape cache changed the events");
