@@ -898,6 +898,8 @@ typedef struct llmg_sse_parser {
     llmg_error     _err;                 /* sticky error */
     const char    *_in;                  /* borrowed input window */
     size_t         _in_len, _in_pos;
+    size_t         _in_cr;               /* 1 + the window's next CR at or after _in_pos
+                                            (1 + _in_len: none); 0: not searched */
     uint64_t       _pos;                 /* stream offset of _in[0] */
     llmg_buf       _line;                /* a line that spans feeds */
     llmg_buf       _data;                /* data lines of the block */
@@ -5832,6 +5834,7 @@ LLMG_API llmg_status llmg_sse_feed(llmg_sse_parser *p, const void *data, size_t 
     p->_in = (const char *)data;
     p->_in_len = len;
     p->_in_pos = 0;
+    p->_in_cr = 0;
     return llmg__ok(err, LLMG_OK);
 }
 
@@ -6022,7 +6025,12 @@ LLMG_API llmg_status llmg_sse_next(llmg_sse_parser *p, llmg_sse_event *ev, llmg_
             if (s[0] == '\n') { p->_in_pos++; continue; }
         }
         lf = (const char *)memchr(s, '\n', n);
-        cr = (const char *)memchr(s, '\r', lf ? (size_t)(lf - s) : n);
+        if (p->_in_cr == 0 || p->_in_cr - 1 < p->_in_pos) {   /* one search per CR, not per line */
+            const char *c = (const char *)memchr(s, '\r', n);
+            p->_in_cr = 1 + (c ? (size_t)(c - p->_in) : p->_in_len);
+        }
+        cr = p->_in_cr - 1 < p->_in_len && (!lf || p->_in + p->_in_cr - 1 < lf)
+                 ? p->_in + p->_in_cr - 1 : NULL;
         end = cr ? cr : lf;
         if (!end) {                              /* the line goes on in the next feed */
             size_t room = p->_o.max_line_bytes - p->_line.len;
