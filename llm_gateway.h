@@ -5291,8 +5291,12 @@ static llmg_status llmg__pe_info_val(llmg__pe_build *b, const char *key, llmg_js
         return st;
     }
     if (llmg_json_lexeme(v).len <= b->o.max_message_bytes) {
+        double d = 0;
         llmg__pe_info_key(b, key);
-        llmg_json_write_val(&b->info, v);
+        if (t == LLMG_JSON_NUMBER && (llmg_json_get_double(v, &d) != LLMG_OK || d - d != 0))
+            llmg_json_write_raw(&b->info, llmg_json_lexeme(v));   /* past a double: as sent */
+        else
+            llmg_json_write_val(&b->info, v);
     }
     return LLMG_OK;
 }

@@ -190,6 +190,12 @@ static void test_errors_status_table(void)
                "{'kind':'overloaded','message':'busy','code':null}");
     CHECK_JSON(classify(LLMG_PROVIDER_GROQ_COMPLETIONS, 418, "{\"error\":{\"message\":\"teapot\"}}", NULL),
                "{'kind':'api_status','message':'teapot','code':null}");
+    /* a rate-limit member past a double is kept as sent (fuzz_errors found
+       the classifier failing on it) */
+    CHECK_JSON(classify(LLMG_PROVIDER_OPENAI_COMPLETIONS, 429,
+                        "{\"error\":{\"type\":\"t\",\"plan_type\":2.5e66276111}}", NULL),
+               "{'kind':'rate_limit','message':null,'code':null,'retry_after_seconds':null,"
+               "'reset_at':null,'rate_limit_info':{'error_type':'t','plan_type':2.5e66276111}}");
 }
 
 /* Where the gem would use its class name, the message is null; OpenAI
