@@ -8213,8 +8213,13 @@ static void llmg__rq_fail(llmg__rq *rq, llmg_status st, const char *smsg)
 
 static void llmg__rq_say(llmg__rq *rq, llmg_str s)
 {
-    if (llmg__buf_append(&rq->msg, &rq->a, s.ptr, s.len, (size_t)1 << 20) == LLMG_E_NOMEM)
+    if (rq->st == LLMG_E_NOMEM) return;
+    if (llmg__buf_append(&rq->msg, &rq->a, s.ptr, s.len, (size_t)1 << 20) == LLMG_E_NOMEM) {
+        /* not the words cut short under the refusal's message: the failure */
         rq->st = LLMG_E_NOMEM;
+        rq->smsg = LLMG__MSG("request: allocation failed");
+        llmg__buf_clear(&rq->msg);
+    }
 }
 
 static void llmg__rq_sayc(llmg__rq *rq, const char *s) { llmg__rq_say(rq, llmg_str_c(s)); }
