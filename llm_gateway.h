@@ -7251,11 +7251,12 @@ static llmg_status llmg__cite(llmg_stream *s, llmg_json_val ann)
         return LLMG_OK;
     memset(&cont, 0, sizeof cont);
     st = llmg_json_dup_str(cv, &s->_a, &cont);
-    if (st == LLMG_OK && !llmg__ci_by_container(s, llmg_bstr(&cont), &tool)) {
+    if (st != LLMG_OK) return st;        /* tool is not set: nothing to write */
+    if (!llmg__ci_by_container(s, llmg_bstr(&cont), &tool)) {
         llmg_buf_free(&cont, &s->_a);
         return LLMG_OK;
     }
-    if (st == LLMG_OK) st = llmg__scratch_put(s, tool.ptr, tool.len, &id);
+    st = llmg__scratch_put(s, tool.ptr, tool.len, &id);
     /* The dedup key: ["tool","container",file_id,filename] on a line. */
     llmg_json_writer_reset(w);
     llmg_json_write_arr_begin(w);
