@@ -20,7 +20,7 @@ CFLAGS_P  = -std=c99 -O1 -g $(WARN)
 HDR       = llm_gateway.h
 TEST_SRC  = tests/test_main.c tests/test_base.c tests/test_sse.c tests/test_json.c \
             tests/test_pjson.c tests/test_errors.c tests/test_stream.c \
-            tests/test_request.c tests/test_transport.c
+            tests/test_request.c tests/test_transport.c tests/test_alloc.c
 TEST_HDR  = tests/test.h
 EXAMPLES  = build/llmg build/minimal build/stream build/demo_server
 # libcurl gives llmg chat https:// (plain http:// needs nothing)

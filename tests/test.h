@@ -52,5 +52,6 @@ void suite_errors(void);
 void suite_stream(void);
 void suite_request(void);
 void suite_transport(void);
+void suite_alloc(void);
 
 #endif
