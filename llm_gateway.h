@@ -7960,6 +7960,8 @@ static llmg_status llmg__map_event(llmg_stream *s, const llmg_sse_event *sev, ll
     jo.allocator = s->_a;
     st = llmg_json_parse(&s->_doc, data.ptr, data.len, &jo, NULL);
     if (st == LLMG_E_NOMEM) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
+    if (st == LLMG_E_LIMIT)              /* JSON, but nested past max_json_depth */
+        return llmg__sfail(s, st, LLMG__MSG("stream: an event's JSON is over max_json_depth"), err);
     if (st != LLMG_OK) {
         /* Not JSON: the gem's {raw: data}, which only an error event acts on. */
         if (!llmg_str_eq(name, llmg_str_c("error"))) return LLMG_OK;
