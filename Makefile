@@ -20,8 +20,9 @@ CFLAGS_P  = -std=c99 -O1 -g $(WARN)
 HDR       = llm_gateway.h
 TEST_SRC  = tests/test_main.c tests/test_base.c tests/test_sse.c tests/test_json.c \
             tests/test_pjson.c tests/test_errors.c tests/test_stream.c \
-            tests/test_request.c tests/test_transport.c tests/test_alloc.c
-TEST_HDR  = tests/test.h
+            tests/test_request.c tests/test_transport.c tests/test_alloc.c \
+            tests/test_hostile.c
+TEST_HDR  = tests/test.h tests/hostile.h
 EXAMPLES  = build/llmg build/minimal build/stream build/demo_server
 # libcurl gives llmg chat https:// (plain http:// needs nothing)
 CURL_CFLAGS := $(shell pkg-config --exists libcurl 2>/dev/null && echo -DLLMG_HAVE_CURL)
@@ -105,6 +106,15 @@ build/bench: bench/bench.c $(HDR)
 
 bench: build/bench
 	build/bench
+
+# hostile bodies (tests/hostile.h) through the stream: bytes fed, ending, peak memory
+.PHONY: bench-hostile
+build/bench_hostile: bench/hostile.c tests/hostile.h $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS_O) -o $@ bench/hostile.c
+
+bench-hostile: build/bench_hostile
+	build/bench_hostile
 
 FUZZ_SECONDS ?= 10
 FUZZ_TARGETS  = json pjson sse errors stream request

@@ -53,5 +53,6 @@ void suite_stream(void);
 void suite_request(void);
 void suite_transport(void);
 void suite_alloc(void);
+void suite_hostile(void);
 
 #endif
