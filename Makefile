@@ -80,12 +80,22 @@ build/asan/test_unit_cxx: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/asan
 	clang++ -x c++ $(CXXFLAGS_A) -o $@ $(TEST_SRC)
 
+# -DLLMG_NO_MALLOC on a fixed arena; any call of the libc allocator aborts
+NOMALLOC_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+build/asan/test_nomalloc.o: tests/test_nomalloc.c $(HDR)
+	@mkdir -p build/asan
+	$(CC) $(CFLAGS_A) -DLLMG_NO_MALLOC -c -o $@ tests/test_nomalloc.c
+
+build/asan/test_nomalloc: build/asan/test_nomalloc.o
+	$(CC) $(SAN) $(NOMALLOC_WRAP) -o $@ build/asan/test_nomalloc.o
+
 build/plain/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/plain
 	$(CC) $(CFLAGS_P) -o $@ $(TEST_SRC)
 
 test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg build/asan/conformance_errors \
-      build/asan/conformance_streams build/asan/conformance_requests build/asan/demo_server
+      build/asan/conformance_streams build/asan/conformance_requests build/asan/demo_server \
+      build/asan/test_nomalloc
 	@sh tests/run.sh
 
 test-valgrind: build/plain/test_unit
