@@ -2,7 +2,10 @@
 #   make            optimized build/llmg and the examples (no sanitizers)
 #   make demo       llmg chat against build/demo_server on loopback (no key, no network)
 #   make test       every test under ASan + UBSan in build/asan/ (never touches build/llmg)
-#   make test-valgrind  unit tests under valgrind, plain builds in build/plain/
+#   make test-valgrind  unit tests and a subset of the conformance runs under valgrind
+#                   (plain builds in build/plain/)
+#   make bench-hostile  hostile bodies through the stream: bytes, ending, peak memory
+#   make fuzz-report    per fuzz target: executions, corpus size, edges
 #   make clean
 #
 # Warnings are errors everywhere: -Wall -Wextra -Wpedantic -Wshadow -Wconversion
@@ -147,3 +150,8 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	        >build/fuzz/$$t.log 2>&1 || { tail -n 40 build/fuzz/$$t.log; exit 1; }; \
 	    grep -E '^stat::(number_of_executed_units|new_units_added)|^#[0-9]+[[:space:]]+DONE' build/fuzz/$$t.log; \
 	done
+
+# per target: executions of the last make fuzz, corpus size, edges covered
+# by the working corpus (a -runs=0 replay; no fuzzing)
+fuzz-report:
+	@FUZZ_TARGETS="$(FUZZ_TARGETS)" sh fuzz/report.sh
