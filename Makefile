@@ -101,8 +101,21 @@ test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg build/asan/c
       build/asan/test_nomalloc
 	@sh tests/run.sh
 
-test-valgrind: build/plain/test_unit
-	valgrind -q --error-exitcode=1 --leak-check=full build/plain/test_unit
+build/plain/conformance_streams: tests/conformance_streams.c tests/conformance.h $(HDR)
+	@mkdir -p build/plain
+	$(CC) $(CFLAGS_P) -o $@ tests/conformance_streams.c
+
+build/plain/conformance_errors: tests/conformance_errors.c tests/conformance.h $(HDR)
+	@mkdir -p build/plain
+	$(CC) $(CFLAGS_P) -o $@ tests/conformance_errors.c
+
+build/plain/llmg: $(LLMG_DEPS) $(HDR)
+	@mkdir -p build/plain
+	$(CC) $(CFLAGS_P) -D_POSIX_C_SOURCE=200809L $(CURL_CFLAGS) -o $@ $(LLMG_SRC) $(CURL_LIBS)
+
+test-valgrind: build/plain/test_unit build/plain/conformance_streams build/plain/conformance_errors \
+               build/plain/llmg
+	@sh tests/valgrind.sh
 
 # the main job: llmg chat against a loopback server, no key, no network
 demo: build/llmg build/demo_server
