@@ -2,7 +2,10 @@
 #   make            optimized build/llmg and the examples (no sanitizers)
 #   make demo       llmg chat against build/demo_server on loopback (no key, no network)
 #   make test       every test under ASan + UBSan in build/asan/ (never touches build/llmg)
-#   make test-valgrind  unit tests under valgrind, plain builds in build/plain/
+#   make test-valgrind  unit tests and a subset of the conformance runs under valgrind
+#                   (plain builds in build/plain/)
+#   make bench-hostile  hostile bodies through the stream: bytes, ending, peak memory
+#   make fuzz-report    per fuzz target: executions, corpus size, edges
 #   make clean
 #
 # Warnings are errors everywhere: -Wall -Wextra -Wpedantic -Wshadow -Wconversion
@@ -20,8 +23,9 @@ CFLAGS_P  = -std=c99 -O1 -g $(WARN)
 HDR       = llm_gateway.h
 TEST_SRC  = tests/test_main.c tests/test_base.c tests/test_sse.c tests/test_json.c \
             tests/test_pjson.c tests/test_errors.c tests/test_stream.c \
-            tests/test_request.c tests/test_transport.c
-TEST_HDR  = tests/test.h
+            tests/test_request.c tests/test_transport.c tests/test_alloc.c \
+            tests/test_hostile.c
+TEST_HDR  = tests/test.h tests/hostile.h
 EXAMPLES  = build/llmg build/quickstart build/minimal build/stream build/demo_server
 # libcurl gives llmg chat https:// (plain http:// needs nothing)
 CURL_CFLAGS := $(shell pkg-config --exists libcurl 2>/dev/null && echo -DLLMG_HAVE_CURL)
@@ -85,16 +89,39 @@ build/asan/test_unit_cxx: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/asan
 	clang++ -x c++ $(CXXFLAGS_A) -o $@ $(TEST_SRC)
 
+# -DLLMG_NO_MALLOC on a fixed arena; any call of the libc allocator aborts
+NOMALLOC_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+build/asan/test_nomalloc.o: tests/test_nomalloc.c $(HDR)
+	@mkdir -p build/asan
+	$(CC) $(CFLAGS_A) -DLLMG_NO_MALLOC -c -o $@ tests/test_nomalloc.c
+
+build/asan/test_nomalloc: build/asan/test_nomalloc.o
+	$(CC) $(SAN) $(NOMALLOC_WRAP) -o $@ build/asan/test_nomalloc.o
+
 build/plain/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/plain
 	$(CC) $(CFLAGS_P) -o $@ $(TEST_SRC)
 
 test: build/asan/test_unit build/asan/test_unit_cxx build/asan/llmg build/asan/conformance_errors \
-      build/asan/conformance_streams build/asan/conformance_requests build/asan/demo_server
+      build/asan/conformance_streams build/asan/conformance_requests build/asan/demo_server \
+      build/asan/test_nomalloc
 	@sh tests/run.sh
 
-test-valgrind: build/plain/test_unit
-	valgrind -q --error-exitcode=1 --leak-check=full build/plain/test_unit
+build/plain/conformance_streams: tests/conformance_streams.c tests/conformance.h $(HDR)
+	@mkdir -p build/plain
+	$(CC) $(CFLAGS_P) -o $@ tests/conformance_streams.c
+
+build/plain/conformance_errors: tests/conformance_errors.c tests/conformance.h $(HDR)
+	@mkdir -p build/plain
+	$(CC) $(CFLAGS_P) -o $@ tests/conformance_errors.c
+
+build/plain/llmg: $(LLMG_DEPS) $(HDR)
+	@mkdir -p build/plain
+	$(CC) $(CFLAGS_P) -D_POSIX_C_SOURCE=200809L $(CURL_CFLAGS) -o $@ $(LLMG_SRC) $(CURL_LIBS)
+
+test-valgrind: build/plain/test_unit build/plain/conformance_streams build/plain/conformance_errors \
+               build/plain/llmg
+	@sh tests/valgrind.sh
 
 # the main job: llmg chat against a loopback server, no key, no network
 demo: build/llmg build/demo_server
@@ -119,6 +146,15 @@ bench: build/bench build/llmg
 bench-peers: build/bench build/llmg
 	@sh bench/peers/run.sh build/bench-streams
 
+# hostile bodies (tests/hostile.h) through the stream: bytes fed, ending, peak memory
+.PHONY: bench-hostile
+build/bench_hostile: bench/hostile.c tests/hostile.h $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS_O) -o $@ bench/hostile.c
+
+bench-hostile: build/bench_hostile
+	build/bench_hostile
+
 FUZZ_SECONDS ?= 10
 FUZZ_TARGETS  = json pjson sse errors stream request
 FUZZ_CFLAGS   = -g -O1 -fno-sanitize-recover=all -fsanitize=address,undefined
@@ -140,3 +176,8 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	        >build/fuzz/$$t.log 2>&1 || { tail -n 40 build/fuzz/$$t.log; exit 1; }; \
 	    grep -E '^stat::(number_of_executed_units|new_units_added)|^#[0-9]+[[:space:]]+DONE' build/fuzz/$$t.log; \
 	done
+
+# per target: executions of the last make fuzz, corpus size, edges covered
+# by the working corpus (a -runs=0 replay; no fuzzing)
+fuzz-report:
+	@FUZZ_TARGETS="$(FUZZ_TARGETS)" sh fuzz/report.sh

@@ -7488,11 +7488,12 @@ static llmg_status llmg__cite(llmg_stream *s, llmg_json_val ann)
         return LLMG_OK;
     memset(&cont, 0, sizeof cont);
     st = llmg_json_dup_str(cv, &s->_a, &cont);
-    if (st == LLMG_OK && !llmg__ci_by_container(s, llmg_bstr(&cont), &tool)) {
+    if (st != LLMG_OK) return st;        /* tool is not set: nothing to write */
+    if (!llmg__ci_by_container(s, llmg_bstr(&cont), &tool)) {
         llmg_buf_free(&cont, &s->_a);
         return LLMG_OK;
     }
-    if (st == LLMG_OK) st = llmg__scratch_put(s, tool.ptr, tool.len, &id);
+    st = llmg__scratch_put(s, tool.ptr, tool.len, &id);
     /* The dedup key: ["tool","container",file_id,filename] on a line. */
     llmg_json_writer_reset(w);
     llmg_json_write_arr_begin(w);
@@ -8206,6 +8207,8 @@ static llmg_status llmg__map_event(llmg_stream *s, const llmg_sse_event *sev, ll
             llmg__json_shape_keep(&s->_shape, &s->_doc);
     }
     if (st == LLMG_E_NOMEM) return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
+    if (st == LLMG_E_LIMIT)              /* JSON, but nested past max_json_depth */
+        return llmg__sfail(s, st, LLMG__MSG("stream: an event's JSON is over max_json_depth"), err);
     if (st != LLMG_OK) {
         /* Not JSON: the gem's {raw: data}, which only an error event acts on. */
         if (!llmg_str_eq(name, llmg_str_c("error"))) return LLMG_OK;
@@ -8460,8 +8463,13 @@ static void llmg__rq_fail(llmg__rq *rq, llmg_status st, const char *smsg)
 
 static void llmg__rq_say(llmg__rq *rq, llmg_str s)
 {
-    if (llmg__buf_append(&rq->msg, &rq->a, s.ptr, s.len, (size_t)1 << 20) == LLMG_E_NOMEM)
+    if (rq->st == LLMG_E_NOMEM) return;
+    if (llmg__buf_append(&rq->msg, &rq->a, s.ptr, s.len, (size_t)1 << 20) == LLMG_E_NOMEM) {
+        /* not the words cut short under the refusal's message: the failure */
         rq->st = LLMG_E_NOMEM;
+        rq->smsg = LLMG__MSG("request: allocation failed");
+        llmg__buf_clear(&rq->msg);
+    }
 }
 
 static void llmg__rq_sayc(llmg__rq *rq, const char *s) { llmg__rq_say(rq, llmg_str_c(s)); }

@@ -52,5 +52,7 @@ void suite_errors(void);
 void suite_stream(void);
 void suite_request(void);
 void suite_transport(void);
+void suite_alloc(void);
+void suite_hostile(void);
 
 #endif

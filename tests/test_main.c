@@ -136,6 +136,8 @@ int main(void)
     suite_stream();
     suite_request();
     suite_transport();
+    suite_alloc();
+    suite_hostile();
     printf("%d passed, %d failed\n", n_passed, n_failed);
     return n_failed ? 1 : 0;
 }
