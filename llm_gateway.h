@@ -136,7 +136,8 @@
         (at most 4 KiB and 256 tokens, to parse the next one like it
         quickly), a scratch buffer of about one event's size, a
         partial-JSON reader for the open tool call, and the message (within
-        max_message_bytes, plus about 200 bytes a block). A request build
+        max_message_bytes, plus about 220 bytes a text block and 350 a tool
+        call: the block and a small buffer for each string). A request build
         holds, until it returns, the tokens of its four inputs and about 100
         bytes a JSON value in an arena, plus the strings it changes; what it
         keeps is the body, the URL and the headers.
@@ -3703,7 +3704,7 @@ static void llmg__json_shape_keep(llmg__evshape *sh, const llmg_json_doc *doc)
         || (doc->toks[0].type & LLMG_JSON_TYPE_MASK) != LLMG_JSON_OBJECT)
         return;
     if (d->_cap < m) {
-        size_t cap = LLMG__SHAPE_MAX_TOKENS;
+        size_t cap = m < 32 ? 32 : m;
         void *q = llmg__realloc(&d->_a, d->toks, d->_cap * sizeof *d->toks, cap * sizeof *d->toks);
         if (!q) return;
         d->toks = (llmg_json_tok *)q;

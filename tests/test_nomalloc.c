@@ -168,7 +168,10 @@ int main(void)
             if (want.st != LLMG_DONE) continue;
             cases++;
             min = smallest(dirs[d].p, input, len, &want);
-            CHECK(min >= want.peak && min <= 2 * want.peak + 4096);
+            /* below the peak only by the shape cache, which does without
+               memory (at most 4 KiB of bytes and 256 tokens) */
+            CHECK(min + 4096 + 256 * sizeof(llmg_json_tok) + 64 >= want.peak
+                  && min <= 2 * want.peak + 4096);
             printf("| %s | %s | %zu | %zu | %zu | %zu |\n", e->d_name, llmg_provider_name(dirs[d].p), len,
                    want.blocks, want.peak, min);
             if (min * worst_den > worst_num * (len ? len : 1)) { worst_num = min; worst_den = len; }
