@@ -3751,7 +3751,7 @@ static int llmg__json_shape_parse(const llmg__evshape *sh, llmg_json_doc *doc, c
             continue;
         }
         if ((tt[k].type & LLMG_JSON_TYPE_MASK) == LLMG_JSON_STRING)
-            n = d[pd] == '"' ? llmg__json_scan_str(d + pd, len - pd, &flags) : 0;
+            n = pd < len && d[pd] == '"' ? llmg__json_scan_str(d + pd, len - pd, &flags) : 0;
         else
             n = llmg__json_scan_num(d + pd, len - pd, &flags);
         if (n == 0) return 0;
