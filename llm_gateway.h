@@ -3595,8 +3595,8 @@ LLMG_API llmg_status llmg_json_parse(llmg_json_doc *doc, const char *src, size_t
    (another layout, a surrogate escape, a byte the scan refuses) is left
    to llmg_json_parse, which then has the last word on every error. */
 
-#define LLMG__SHAPE_MAX_BYTES  4096u    /* documents kept as shapes: small events */
-#define LLMG__SHAPE_MAX_TOKENS 256u
+#define LLMG__SHAPE_MAX_BYTES  4096u    /* documents kept as shapes: small events, of
+                                           at most as many tokens as llmg__evshape.idx holds */
 
 static int llmg__json_is_hole(uint32_t type)
 {
@@ -3700,7 +3700,7 @@ static void llmg__json_shape_keep(llmg__evshape *sh, const llmg_json_doc *doc)
     llmg_json_doc *d = &sh->doc;
     size_t k, m = doc->count;
     d->count = 0;
-    if (m == 0 || m > LLMG__SHAPE_MAX_TOKENS || doc->len > LLMG__SHAPE_MAX_BYTES
+    if (m == 0 || m > sizeof sh->idx / sizeof sh->idx[0] || doc->len > LLMG__SHAPE_MAX_BYTES
         || (doc->toks[0].type & LLMG_JSON_TYPE_MASK) != LLMG_JSON_OBJECT)
         return;
     if (d->_cap < m) {
