@@ -74,6 +74,9 @@
                                                  your own allocator
         LLMG_NO_ERROR_STRINGS  (implementation)  error messages become "";
                                                  codes and offsets remain
+        LLMG_NO_SIMD           (implementation)  no SSE2 in the string scan
+                                                 (used where the compiler
+                                                 targets it), plain C only
         No macro changes the layout of a public struct: every translation unit
         sees the same types whatever the implementation TU defines.
 
@@ -1221,6 +1224,19 @@ typedef struct llmg__evshape {
                                             the containers, last first */
 } llmg__evshape;
 
+/* Private: the last delta event as framed on the wire, to read the next
+   one like it in place (>>impl-stream, "the delta lane"). */
+typedef struct llmg__lane {
+    llmg_buf      src;                   /* its bytes, first line to blank line */
+    size_t        at[4], len[4];         /* its values that may change: offset, length */
+    unsigned char kind[4];               /* 'd' the delta, 's' a string, 'n' a number */
+    size_t        nholes;
+    size_t        pad;                   /* the blanks before the root's '}' */
+    size_t        line, value, eol;      /* the data line: start, value start, end */
+    int           type;                  /* the llmg_event_type it gives */
+    int           ok;
+} llmg__lane;
+
 /* Private state. */
 typedef struct llmg_stream {
     llmg_stream_opts    _o;
@@ -1230,7 +1246,10 @@ typedef struct llmg_stream {
     llmg_sse_parser     _sse;
     llmg_json_doc       _doc;
     llmg__evshape       _shape;          /* the last small event, to parse the next like it */
-    int                 _no_shape;       /* 1: parse every event in full (tests compare) */
+    llmg__lane          _lane;           /* the last delta event, to read the next in place */
+    size_t              _lane_events;    /* events the lane read (tests, bench) */
+    int                 _no_shape;       /* 1: parse every event in full, no shape, no
+                                            lane (tests compare) */
     llmg_json_writer    _w;              /* compact JSON made by a mapper */
     llmg_pjson          _pj;             /* the open tool call's arguments known so far */
     int                 _pj_ok;          /* 0 once they stopped being valid JSON */
@@ -1633,6 +1652,10 @@ LLMG_API int64_t llmg_retry_delay_ms(llmg_status st, const llmg_provider_error *
 #  define LLMG__UNUSED __attribute__((unused))
 #else
 #  define LLMG__UNUSED
+#endif
+#if defined(__SSE2__) && !defined(LLMG_NO_SIMD)
+#  include <emmintrin.h>
+#  define LLMG__SSE2 1
 #endif
 #define LLMG__PRIVATE LLMG__UNUSED static
 #define LLMG__DEF(v, d) ((v) != 0 ? (v) : (d))
@@ -3024,6 +3047,35 @@ static const unsigned char llmg__json_plain[256] = {
     1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
 };
 
+/* The index of the lowest set bit of m != 0. */
+static size_t llmg__ctz(uint64_t m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (size_t)__builtin_ctzll(m);
+#else
+    size_t k = 0;
+    for (; !(m & 1u); m >>= 1) k++;
+    return k;
+#endif
+}
+
+/* How many bytes from p on are c (is 1) or are not c (is 0): a memchr
+   without the call, for short runs. */
+static size_t llmg__span(const char *p, size_t n, char c, int is)
+{
+    size_t i = 0;
+#ifdef LLMG__SSE2
+    const __m128i cv = _mm_set1_epi8(c);
+    for (; n - i >= 16; i += 16) {
+        int m = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), cv));
+        if (is) m ^= 0xFFFF;
+        if (m) return i + llmg__ctz((uint64_t)(unsigned)m);
+    }
+#endif
+    while (i < n && (p[i] == c) == is) i++;
+    return i;
+}
+
 /* How many bytes from p on a string may hold as they are. Eight at a
    time while no byte is '"', '\\', below 0x20 or above 0x7F (the classic
    "has a byte less than n" word tests: exact, never a false "clean"). */
@@ -3031,15 +3083,67 @@ static size_t llmg__json_plain_run(const unsigned char *p, size_t n)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     size_t i = 0;
+#ifdef LLMG__SSE2
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(' ');
+    while (n - i >= 16) {                       /* signed: below ' ' and above 0x7F at once */
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        int m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                            _mm_cmpeq_epi8(v, bslash)),
+                                               _mm_cmplt_epi8(v, space)));
+        if (m) return i + llmg__ctz((uint64_t)(unsigned)m);
+        i += 16;
+    }
+#endif
     while (n - i >= 8) {
-        uint64_t w, q, b;
+        uint64_t w, q, b, m;
         memcpy(&w, p + i, 8);
         q = w ^ (ones * 0x22u);
         b = w ^ (ones * 0x5Cu);
-        if ((w | ((w - ones * 0x20u) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) break;
+        m = (w | ((w - ones * 0x20u) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+        if (m) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return i + (llmg__ctz(m) >> 3);      /* the lowest flag is exact */
+#else
+            break;
+#endif
+        }
         i += 8;
     }
     while (i < n && llmg__json_plain[p[i]]) i++;
+    return i;
+}
+
+/* How many bytes from p on a string may hold as they are, valid UTF-8
+   included: it stops at '"', '\\', a control byte, and a sequence that is
+   invalid or cut short at n. */
+static size_t llmg__json_text_run(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    int k;
+#ifdef LLMG__SSE2
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(' ');
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        int m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                            _mm_cmpeq_epi8(v, bslash)),
+                                               _mm_cmplt_epi8(v, space)));
+        if (!m) {
+            i += 16;
+            continue;
+        }
+        i += llmg__ctz((uint64_t)(unsigned)m);
+        if (p[i] < 0x80 || (k = llmg__utf8_seq(p + i, n - i)) <= 0) return i;
+        i += (size_t)k;
+    }
+#endif
+    while (i < n) {
+        if (llmg__json_plain[p[i]]) {
+            i += llmg__json_plain_run(p + i, n - i);
+        } else {
+            if (p[i] < 0x80 || (k = llmg__utf8_seq(p + i, n - i)) <= 0) return i;
+            i += (size_t)k;
+        }
+    }
     return i;
 }
 
@@ -3611,7 +3715,7 @@ static size_t llmg__json_scan_str(const unsigned char *p, size_t n, uint32_t *fl
     size_t i = 1;
     for (;;) {
         unsigned c;
-        i += llmg__json_plain_run(p + i, n - i);
+        i += llmg__json_text_run(p + i, n - i);
         if (i >= n) return 0;
         c = p[i];
         if (c == '"') return i + 1;
@@ -3629,14 +3733,8 @@ static size_t llmg__json_scan_str(const unsigned char *p, size_t n, uint32_t *fl
             } else {
                 return 0;
             }
-        } else if (c < 0x20) {
-            return 0;
-        } else if (c < 0x80) {
-            i++;
         } else {
-            int l = llmg__utf8_seq(p + i, n - i);
-            if (l <= 0) return 0;
-            i += (size_t)l;
+            return 0;                        /* a control byte, UTF-8 that is not */
         }
     }
 }
@@ -3864,8 +3962,7 @@ static int llmg__json_unescape_next(const char *src, size_t *at, size_t end, cha
     uint32_t cp;
     if (i >= end) return 0;
     if (src[i] != '\\') {
-        const char *bs = (const char *)memchr(src + i, '\\', end - i);
-        j = bs ? (size_t)(bs - src) : end;
+        j = i + llmg__span(src + i, end - i, '\\', 0);
         piece->ptr = src + i;
         piece->len = j - i;
         *at = j;
@@ -3915,6 +4012,20 @@ static int llmg__json_unescape_next(const char *src, size_t *at, size_t end, cha
     return 1;
 }
 
+/* The content src[a..b) of a valid string unescaped into buf while it
+   fits below cap (buf may be NULL): the length it has. */
+static size_t llmg__json_unescape(const char *src, size_t a, size_t b, char *buf, size_t cap)
+{
+    size_t n = 0;
+    char tmp[4];
+    llmg_str piece;
+    while (llmg__json_unescape_next(src, &a, b, tmp, &piece)) {
+        if (buf && n + piece.len < cap) memcpy(buf + n, piece.ptr, piece.len);
+        n += piece.len;
+    }
+    return n;
+}
+
 /* The bounds of a string value's content (inside the quotes); 0 if v is
    not a string. */
 static int llmg__json_str_bounds(llmg_json_val v, size_t *start, size_t *end)
@@ -3938,14 +4049,9 @@ LLMG_API int llmg_json_str_view(llmg_json_val v, llmg_str *out)
 
 LLMG_API llmg_status llmg_json_get_str(llmg_json_val v, char *buf, size_t cap, size_t *need)
 {
-    size_t a, b, n = 0;
-    char tmp[4];
-    llmg_str piece;
+    size_t a, b, n;
     if (!llmg__json_str_bounds(v, &a, &b)) return LLMG_E_ARG;
-    while (llmg__json_unescape_next(v.doc->src, &a, b, tmp, &piece)) {
-        if (buf && n + piece.len < cap) memcpy(buf + n, piece.ptr, piece.len);
-        n += piece.len;
-    }
+    n = llmg__json_unescape(v.doc->src, a, b, buf, cap);
     if (need) *need = n;
     if (!buf) return LLMG_OK;
     if (n >= cap) {
@@ -4173,7 +4279,11 @@ static llmg_status llmg__jw_escape(llmg_json_writer *w, const char *s, size_t n)
         char esc[6];
         size_t elen = 2;
         int k;
-        if (llmg__json_plain[c]) { i++; continue; }
+        if (llmg__json_plain[c] || c >= 0x80) {
+            size_t r = llmg__json_text_run(p + i, n - i);
+            i += r;
+            if (r) continue;
+        }
         if (c >= 0x80) {
             k = llmg__utf8_seq(p + i, n - i);
             if (k > 0) { i += (size_t)k; continue; }
@@ -7923,14 +8033,17 @@ static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event 
     llmg_status st = LLMG_OK;
     int kind = LLMG__KIND(p->type), phase = kind ? LLMG__PHASE(p->type) : -1;
     size_t idx = LLMG__NO_BLOCK;
-    llmg_str delta = llmg__rstr(&s->_scratch, p->delta);
-    memset(ev, 0, sizeof *ev);
+    llmg_str delta = llmg__rstr(&s->_scratch, p->delta), none;
+    none.ptr = "";                       /* field by field: a memset of the struct costs more */
+    none.len = 0;
     ev->type = p->type;
     ev->content_index = LLMG__NO_BLOCK;
     ev->delta = delta;
     ev->signature = llmg__rstr(&s->_scratch, p->sig);
-    ev->message_delta = llmg_str_c("");
-    ev->partial_input = llmg_str_c("");
+    ev->id = ev->name = ev->message_delta = ev->partial_input = none;
+    ev->tool_type = LLMG_BLOCK_NONE;
+    ev->usage = NULL;
+    ev->block = NULL;
     ev->message = m;
     if (kind) {
         static const llmg_block_type kinds[] = {
@@ -8083,6 +8196,7 @@ LLMG_API void llmg_stream_reset(llmg_stream *s)
     s->_bytes = 0;
     s->_ev_offset = 0;
     s->_state = s->_merged = s->_finish_seen = s->_saw_tool = s->_ts_set = s->_kind = 0;
+    s->_lane.ok = 0;
 }
 
 LLMG_API void llmg_stream_free(llmg_stream *s)
@@ -8092,6 +8206,7 @@ LLMG_API void llmg_stream_free(llmg_stream *s)
     llmg_json_doc_free(&s->_doc);
     llmg_json_doc_free(&s->_shape.doc);
     llmg_buf_free(&s->_shape.src, &s->_a);
+    llmg_buf_free(&s->_lane.src, &s->_a);
     llmg_json_writer_free(&s->_w);
     llmg_pjson_free(&s->_pj);
     llmg_provider_error_free(&s->_perr);
@@ -8175,6 +8290,190 @@ static llmg_status llmg__strip_lines(llmg_stream *s, llmg_str data, llmg_str *ou
     return LLMG_OK;
 }
 
+/* ---------------------------------------------------------------- the delta lane
+
+   Most events of a stream are deltas of the open block that differ from
+   the one before only in the delta string, and for the OpenAI APIs in
+   values no mapper reads (obfuscation, sequence_number). The lane keeps
+   the last such event as framed on the wire, and reads the next one that
+   has the same bytes around those values straight from the fed window:
+   the framer, the tokenizer and the mapper are skipped, the accumulator
+   is not. It is sound because
+     - a delta event changes no mapper state, so the mapping of the next
+       one depends only on its bytes, which differ only where the lane
+       looks: the delta becomes the event's delta, the unread values are
+       not read;
+     - each value is scanned as the tokenizer would (a string, a number;
+       anything the scan does not settle goes the long way), so what the
+       lane accepts, llmg_json_parse accepts with the same tokens;
+     - the lines and the event's data are checked against their limits
+       (past one, the long way reports the error);
+     - any event that is not such a delta drops the lane.
+   The fuzz target fuzz_stream compares it with parsing every event in
+   full (_no_shape).                                                      */
+
+#define LLMG__LANE_MAX_BYTES 4096u      /* events kept: the size of a delta event */
+
+/* Root keys no mapper reads. */
+static const char *const llmg__lane_unread[] = { "obfuscation", "sequence_number" };
+
+/* A patch that is one delta of text, reasoning or tool input and nothing
+   else: the mapper that queued it changed nothing. */
+static int llmg__lane_pure(const llmg_stream *s)
+{
+    const llmg__patch *p = s->_q;
+    int kind = s->_q_len == 1 ? LLMG__KIND(p->type) : 0;
+    return kind >= LLMG__K_TEXT && kind <= LLMG__K_TOOL && LLMG__PHASE(p->type) == 1
+           && !p->sig.len && !p->id.len && !p->name.len && !p->mflags && !p->has_usage;
+}
+
+static int llmg__lane_blank(unsigned char c) { return c == ' ' || c == '\t'; }
+
+/* After the mapper: keeps the event sev (data: its data as mapped, its
+   tokens in s->_doc) as the lane when it is a pure delta read in place
+   from the window, drops the lane when it is not a pure delta. */
+static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str data)
+{
+    llmg__lane *ln = &s->_lane;
+    const llmg_sse_parser *sp = &s->_sse;
+    const llmg__patch *p = &s->_q[0];
+    const llmg_json_tok *t = s->_doc.toks;
+    const char *ev0, *ev1, *eol, *line, *close;
+    size_t i, k, m = s->_doc.count, delta;
+    if (s->_no_shape) return;
+    if (!llmg__lane_pure(s)) {
+        ln->ok = 0;
+        return;
+    }
+    /* The whole event in the window, its one data line last, the delta a
+       view into it. */
+    if (sev->offset < sp->_pos || sp->_skip_lf || !p->delta.p || !p->delta.len || m == 0)
+        return;
+    ev0 = sp->_in + (size_t)(sev->offset - sp->_pos);
+    ev1 = sp->_in + sp->_in_pos;
+    eol = sev->data.ptr + sev->data.len;
+    if (ev0 >= ev1 || (size_t)(ev1 - ev0) > LLMG__LANE_MAX_BYTES || sev->data.ptr < ev0
+        || eol > ev1 || data.ptr + data.len != eol || ev1[-1] != '\n'
+        || p->delta.p <= data.ptr || p->delta.p + p->delta.len >= eol)
+        return;
+    for (i = 0; eol + i < ev1; i++)
+        if (eol[i] != '\n' && eol[i] != '\r') return;
+    ln->ok = 0;
+    ln->nholes = 0;
+    /* The values that may change: the delta, and those of unread keys. */
+    delta = (size_t)(p->delta.p - data.ptr) - 1;
+    for (k = 1; k < m; k++) {
+        int hole = 0;
+        if (t[k].start == delta && (t[k].type & LLMG_JSON_TYPE_MASK) == LLMG_JSON_STRING
+            && !(t[k].type & LLMG_JSON_F_KEY))
+            hole = 'd';
+        else if (t[k].parent == 0 && (t[k].type & LLMG_JSON_F_KEY) && !(t[k].type & LLMG_JSON_F_ESCAPED)
+                 && llmg__json_is_hole(t[k + 1].type)) {
+            for (i = 0; i < sizeof llmg__lane_unread / sizeof *llmg__lane_unread; i++)
+                if (t[k].len - 2 == strlen(llmg__lane_unread[i])
+                    && memcmp(data.ptr + t[k].start + 1, llmg__lane_unread[i], t[k].len - 2) == 0)
+                    hole = (t[k + 1].type & LLMG_JSON_TYPE_MASK) == LLMG_JSON_NUMBER ? 'n' : 's';
+            if (hole) k++;
+        }
+        if (!hole) continue;
+        if (ln->nholes == sizeof ln->at / sizeof *ln->at) return;
+        ln->at[ln->nholes] = (size_t)(data.ptr - ev0) + t[k].start;
+        ln->len[ln->nholes] = t[k].len;
+        ln->kind[ln->nholes++] = (unsigned char)hole;
+    }
+    for (i = 0; i < ln->nholes && ln->kind[i] != 'd'; i++) {}
+    if (i == ln->nholes) return;
+    /* The root's '}' and the blanks before it, after the last value. */
+    close = data.ptr + t[0].start + t[0].len - 1;
+    k = (size_t)(close - ev0);
+    while (k > ln->at[ln->nholes - 1] + ln->len[ln->nholes - 1] && llmg__lane_blank((unsigned char)ev0[k - 1]))
+        k--;
+    ln->pad = k;
+    for (line = sev->data.ptr; line > ev0 && line[-1] != '\n' && line[-1] != '\r'; line--) {}
+    ln->line = (size_t)(line - ev0);
+    ln->value = (size_t)(sev->data.ptr - ev0);
+    ln->eol = (size_t)(eol - ev0);
+    ln->type = (int)p->type;
+    ln->src.len = 0;
+    if (llmg__buf_append(&ln->src, &s->_a, ev0, (size_t)(ev1 - ev0), LLMG__NOLIMIT) != LLMG_OK) return;
+    ln->ok = 1;
+}
+
+/* The next event through the lane: 1 when it read one (*out: LLMG_OK with
+   *ev, or the error that ended the stream), 0 when the bytes at the
+   window's position are not an event like the lane's. */
+static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg_status *out)
+{
+    const llmg__lane *ln = &s->_lane;
+    llmg_sse_parser *sp = &s->_sse;
+    const unsigned char *e = (const unsigned char *)ln->src.ptr, *w;
+    size_t n, pt = 0, pd = 0, h, seg, eol, dat = 0, dlen = 0;
+    uint32_t dflags = 0;
+    llmg__patch p;
+    if (sp->_err.code < 0 || sp->_in_block || sp->_in_line || sp->_skip_lf || sp->_bom < 3)
+        return 0;
+    w = (const unsigned char *)sp->_in + sp->_in_pos;
+    n = sp->_in_len - sp->_in_pos;
+    for (h = 0; h < ln->nholes; h++) {
+        size_t k;
+        uint32_t f = 0;
+        seg = ln->at[h] - pt;
+        if (n - pd < seg || (seg >= 32 ? memcmp(w + pd, e + pt, seg) != 0 : !llmg__same(w + pd, e + pt, seg)))
+            return 0;
+        pd += seg;
+        pt = ln->at[h] + ln->len[h];
+        if (ln->kind[h] == 'n') k = llmg__json_scan_num(w + pd, n - pd, &f);
+        else k = pd < n && w[pd] == '"' ? llmg__json_scan_str(w + pd, n - pd, &f) : 0;
+        if (k == 0 || (ln->kind[h] == 'd' && k == 2)) return 0;   /* an empty delta: the long way */
+        if (ln->kind[h] == 'd') {
+            dat = pd;
+            dlen = k;
+            dflags = f;
+        }
+        pd += k;
+    }
+    seg = ln->pad - pt;
+    if (n - pd < seg || !llmg__same(w + pd, e + pt, seg)) return 0;
+    pd += seg;
+    pd += llmg__span((const char *)w + pd, n - pd, ' ', 1);   /* Anthropic pads here */
+    while (pd < n && llmg__lane_blank(w[pd])) pd++;
+    if (pd >= n || w[pd] != '}') return 0;
+    for (pd++; pd < n && llmg__lane_blank(w[pd]); pd++) {}
+    eol = pd;
+    seg = ln->src.len - ln->eol;
+    if (n - pd < seg || !llmg__same(w + pd, e + ln->eol, seg)) return 0;
+    pd += seg;
+    if (eol - ln->line > sp->_o.max_line_bytes || eol - ln->value > sp->_o.max_event_bytes) return 0;
+
+    /* An event like the lane's: its delta into the message. */
+    s->_q_len = s->_q_head = 0;
+    s->_scratch.len = 0;
+    s->_ev_offset = sp->_pos + sp->_in_pos;
+    sp->_in_pos += pd;
+    s->_lane_events++;
+    /* The fields llmg__apply reads of a block delta (the rest is message's). */
+    p.type = (llmg_event_type)ln->type;
+    p.tool_type = LLMG_BLOCK_TOOL_USE;
+    p.sig.p = p.id.p = p.name.p = NULL;
+    p.sig.off = p.sig.len = p.id.off = p.id.len = p.name.off = p.name.len = 0;
+    p.delta.off = 0;
+    p.delta.p = (const char *)w + dat + 1;
+    p.delta.len = dlen - 2;
+    if (dflags & LLMG_JSON_F_ESCAPED) {
+        if (llmg__buf_reserve(&s->_scratch, &s->_a, dlen, LLMG__NOLIMIT) != LLMG_OK) {
+            *out = llmg__sfail(s, LLMG_E_NOMEM, LLMG__MSG("stream: allocation failed"), err);
+            return 1;
+        }
+        p.delta.len = llmg__json_unescape((const char *)w, dat + 1, dat + dlen - 1, s->_scratch.ptr,
+                                          s->_scratch.cap);
+        p.delta.p = NULL;
+        s->_scratch.len = p.delta.len;
+    }
+    *out = llmg__apply(s, &p, ev, err);
+    if (*out == LLMG_OK) *out = llmg__ok(err, LLMG_OK);
+    return 1;
+}
+
 /* One SSE event through the field rules and the provider's mapper. */
 static llmg_status llmg__map_event(llmg_stream *s, const llmg_sse_event *sev, llmg_error *err)
 {
@@ -8230,6 +8529,7 @@ static llmg_status llmg__map_event(llmg_stream *s, const llmg_sse_event *sev, ll
     if (st < 0 && s->_err.code >= 0)
         return llmg__sfail(s, st, st == LLMG_E_NOMEM ? LLMG__MSG("stream: allocation failed")
                                                      : LLMG__MSG("stream: event not mapped"), err);
+    if (st == LLMG_OK) llmg__lane_learn(s, sev, data);
     return st;
 }
 
@@ -8254,6 +8554,7 @@ LLMG_API llmg_status llmg_stream_next(llmg_stream *s, llmg_event *ev, llmg_error
             }
             return llmg__ok(err, LLMG_DONE);
         }
+        if (s->_lane.ok && s->_state == 0 && llmg__lane_next(s, ev, err, &st)) return st;
         st = llmg_sse_next(&s->_sse, &sev, &e);
         if (st == LLMG_NEED_MORE) return llmg__ok(err, st);
         if (st == LLMG_DONE)
@@ -8312,6 +8613,7 @@ LLMG_API void llmg_stream_take_message(llmg_stream *s, llmg_message *out)
     memset(&s->_m, 0, sizeof s->_m);
     s->_m._a = s->_a;
     s->_active = LLMG__NO_BLOCK;
+    s->_lane.ok = 0;
 }
 
 LLMG_API llmg_status llmg_event_write_json(const llmg_event *ev, llmg_json_writer *w)
