@@ -8336,7 +8336,7 @@ static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str
 {
     llmg__lane *ln = &s->_lane;
     const llmg_sse_parser *sp = &s->_sse;
-    const llmg__patch *p = &s->_q[0];
+    const llmg__patch *p = s->_q;
     const llmg_json_tok *t = s->_doc.toks;
     const char *ev0, *ev1, *eol, *line, *close;
     size_t i, k, m = s->_doc.count, delta;
