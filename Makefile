@@ -31,6 +31,9 @@ EXAMPLES  = build/llmg build/quickstart build/minimal build/stream build/demo_se
 CURL_CFLAGS := $(shell pkg-config --exists libcurl 2>/dev/null && echo -DLLMG_HAVE_CURL)
 CURL_LIBS   := $(shell pkg-config --exists libcurl 2>/dev/null && pkg-config --libs libcurl)
 CURL_SRC    := $(if $(CURL_LIBS),examples/http_curl.c,)
+# llmg loads libcurl at its first https request: its other commands start without it
+LLMG_CURL   := $(if $(CURL_LIBS),$(CURL_CFLAGS) -DHTTP_CURL_DLOPEN,)
+LLMG_LIBS   := $(if $(CURL_LIBS),-ldl,)
 LLMG_SRC    = examples/llmg.c examples/transport.c examples/http_posix.c $(CURL_SRC)
 LLMG_DEPS   = $(LLMG_SRC) examples/transport.h examples/http_posix.h examples/http_curl.h
 
@@ -40,7 +43,7 @@ all: $(EXAMPLES)
 build/llmg: $(LLMG_DEPS) $(HDR)
 	@mkdir -p build
 	@[ -n "$(CURL_LIBS)" ] || echo "note: libcurl not found: llmg chat speaks http:// only (for https://: apt-get install libcurl4-openssl-dev, then make again)"
-	$(CC) $(CFLAGS_O) -D_POSIX_C_SOURCE=200809L $(CURL_CFLAGS) -o $@ $(LLMG_SRC) $(CURL_LIBS)
+	$(CC) $(CFLAGS_O) -D_POSIX_C_SOURCE=200809L $(LLMG_CURL) -o $@ $(LLMG_SRC) $(LLMG_LIBS)
 
 build/quickstart: examples/quickstart.c examples/transport.c examples/http_posix.c $(CURL_SRC) \
                   examples/transport.h examples/http_posix.h $(HDR)
@@ -62,7 +65,7 @@ build/stream: examples/stream.c $(HDR)
 
 build/asan/llmg: $(LLMG_DEPS) $(HDR)
 	@mkdir -p build/asan
-	$(CC) $(CFLAGS_A) -D_POSIX_C_SOURCE=200809L $(CURL_CFLAGS) -o $@ $(LLMG_SRC) $(CURL_LIBS)
+	$(CC) $(CFLAGS_A) -D_POSIX_C_SOURCE=200809L $(LLMG_CURL) -o $@ $(LLMG_SRC) $(LLMG_LIBS)
 
 build/asan/demo_server: examples/demo_server.c
 	@mkdir -p build/asan
@@ -117,7 +120,7 @@ build/plain/conformance_errors: tests/conformance_errors.c tests/conformance.h $
 
 build/plain/llmg: $(LLMG_DEPS) $(HDR)
 	@mkdir -p build/plain
-	$(CC) $(CFLAGS_P) -D_POSIX_C_SOURCE=200809L $(CURL_CFLAGS) -o $@ $(LLMG_SRC) $(CURL_LIBS)
+	$(CC) $(CFLAGS_P) -D_POSIX_C_SOURCE=200809L $(LLMG_CURL) -o $@ $(LLMG_SRC) $(LLMG_LIBS)
 
 test-valgrind: build/plain/test_unit build/plain/conformance_streams build/plain/conformance_errors \
                build/plain/llmg

@@ -1816,16 +1816,11 @@ LLMG__PRIVATE void *llmg__realloc(const llmg_allocator *a, void *p, size_t old, 
     return q;
 }
 
-/* Makes room for need more bytes plus a NUL, doubling, never past limit
-   bytes of content. Returns LLMG_OK, LLMG_E_LIMIT or LLMG_E_NOMEM. */
-LLMG__PRIVATE llmg_status llmg__buf_reserve(llmg_buf *b, const llmg_allocator *a,
-                                            size_t need, size_t limit)
+/* The slow half of llmg__buf_reserve: a new capacity for want bytes. */
+static llmg_status llmg__buf_grow(llmg_buf *b, const llmg_allocator *a, size_t want, size_t limit)
 {
-    size_t want, cap;
+    size_t cap = b->cap ? b->cap : 64;
     char *q;
-    if (!llmg__size_add(b->len, need, &want) || want > limit) return LLMG_E_LIMIT;
-    if (want < b->cap) return LLMG_OK;           /* room for the NUL too */
-    cap = b->cap ? b->cap : 64;
     while (cap <= want) {
         if (cap > ((size_t)-1) / 2) { cap = want + 1; break; }
         cap *= 2;
@@ -1836,6 +1831,17 @@ LLMG__PRIVATE llmg_status llmg__buf_reserve(llmg_buf *b, const llmg_allocator *a
     b->ptr = q;
     b->cap = cap;
     return LLMG_OK;
+}
+
+/* Makes room for need more bytes plus a NUL, doubling, never past limit
+   bytes of content. Returns LLMG_OK, LLMG_E_LIMIT or LLMG_E_NOMEM. */
+LLMG__PRIVATE llmg_status llmg__buf_reserve(llmg_buf *b, const llmg_allocator *a,
+                                            size_t need, size_t limit)
+{
+    size_t want;
+    if (!llmg__size_add(b->len, need, &want) || want > limit) return LLMG_E_LIMIT;
+    if (want < b->cap) return LLMG_OK;           /* room for the NUL too */
+    return llmg__buf_grow(b, a, want, limit);
 }
 
 LLMG__PRIVATE llmg_status llmg__buf_append(llmg_buf *b, const llmg_allocator *a,
@@ -3113,6 +3119,19 @@ static size_t llmg__json_plain_run(const unsigned char *p, size_t n)
     return i;
 }
 
+/* The length of the valid UTF-8 sequence at s (s[0] >= 0x80), as
+   llmg__utf8_seq says, the common two- and three-byte forms first. */
+static int llmg__utf8_at(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (n >= 2 && (s[1] & 0xC0) == 0x80) return 2;
+    } else if (c >= 0xE1 && c <= 0xEF && c != 0xED) {   /* E0, ED: narrower second bytes */
+        if (n >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) return 3;
+    }
+    return llmg__utf8_seq(s, n);
+}
+
 /* How many bytes from p on a string may hold as they are, valid UTF-8
    included: it stops at '"', '\\', a control byte, and a sequence that is
    invalid or cut short at n. */
@@ -3122,25 +3141,30 @@ static size_t llmg__json_text_run(const unsigned char *p, size_t n)
     int k;
 #ifdef LLMG__SSE2
     const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(' ');
-    while (n - i >= 16) {
+    while (n - i >= 16) {                       /* signed: below ' ' and above 0x7F at once */
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        int m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                                            _mm_cmpeq_epi8(v, bslash)),
-                                               _mm_cmplt_epi8(v, space)));
-        if (!m) {
-            i += 16;
-            continue;
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                                         _mm_cmpeq_epi8(v, bslash)),
+                                                            _mm_cmplt_epi8(v, space)));
+        size_t base = i;
+        i += 16;
+        while (m) {                             /* each sequence of the block, one mask */
+            size_t j = base + llmg__ctz(m);
+            if (p[j] < 0x80 || (k = llmg__utf8_at(p + j, n - j)) <= 0) return j;
+            j += (size_t)k;
+            if (j >= i) {
+                i = j;
+                break;
+            }
+            m &= ~0u << (j - base);
         }
-        i += llmg__ctz((uint64_t)(unsigned)m);
-        if (p[i] < 0x80 || (k = llmg__utf8_seq(p + i, n - i)) <= 0) return i;
-        i += (size_t)k;
     }
 #endif
     while (i < n) {
         if (llmg__json_plain[p[i]]) {
             i += llmg__json_plain_run(p + i, n - i);
         } else {
-            if (p[i] < 0x80 || (k = llmg__utf8_seq(p + i, n - i)) <= 0) return i;
+            if (p[i] < 0x80 || (k = llmg__utf8_at(p + i, n - i)) <= 0) return i;
             i += (size_t)k;
         }
     }
@@ -3951,6 +3975,19 @@ LLMG_API llmg_str llmg_json_lexeme(llmg_json_val v)
     return s;
 }
 
+/* The byte a one-character escape \c stands for (c is not 'u'). */
+static char llmg__json_unesc1(char c)
+{
+    switch (c) {
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default:  return c;                  /* " \ / */
+    }
+}
+
 /* Unescapes the string lexeme piece by piece: each call hands out either a
    run of bytes as they are in the source or one decoded escape (in tmp).
    *at moves past what was handed out; 0 at the closing quote. The source
@@ -3971,11 +4008,6 @@ static int llmg__json_unescape_next(const char *src, size_t *at, size_t end, cha
     piece->ptr = tmp;
     piece->len = 1;
     switch (src[i + 1]) {
-    case 'b': tmp[0] = '\b'; break;
-    case 'f': tmp[0] = '\f'; break;
-    case 'n': tmp[0] = '\n'; break;
-    case 'r': tmp[0] = '\r'; break;
-    case 't': tmp[0] = '\t'; break;
     case 'u':
         cp = 0;
         for (j = 0; j < 4; j++) cp = (cp << 4) | (uint32_t)llmg__json_hexval((unsigned char)src[i + 2 + j]);
@@ -4006,7 +4038,7 @@ static int llmg__json_unescape_next(const char *src, size_t *at, size_t end, cha
             piece->len = 4;
         }
         return 1;
-    default: tmp[0] = src[i + 1]; break;  /* " \ / */
+    default: tmp[0] = llmg__json_unesc1(src[i + 1]); break;
     }
     *at = i + 2;
     return 1;
@@ -4019,6 +4051,23 @@ static size_t llmg__json_unescape(const char *src, size_t a, size_t b, char *buf
     size_t n = 0;
     char tmp[4];
     llmg_str piece;
+    if (buf && cap > b - a) {                   /* room for it all (it never grows): one pass */
+        while (a < b) {
+            size_t r = llmg__span(src + a, b - a, '\\', 0);
+            memcpy(buf + n, src + a, r);
+            n += r;
+            a += r;
+            if (a < b && src[a + 1] != 'u') {   /* the one-byte escapes without a call */
+                buf[n++] = llmg__json_unesc1(src[a + 1]);
+                a += 2;
+            } else if (a < b) {
+                llmg__json_unescape_next(src, &a, b, tmp, &piece);
+                memcpy(buf + n, piece.ptr, piece.len);
+                n += piece.len;
+            }
+        }
+        return n;
+    }
     while (llmg__json_unescape_next(src, &a, b, tmp, &piece)) {
         if (buf && n + piece.len < cap) memcpy(buf + n, piece.ptr, piece.len);
         n += piece.len;
@@ -4272,51 +4321,67 @@ static const char llmg__hexdig[] = "0123456789abcdef";
 static llmg_status llmg__jw_escape(llmg_json_writer *w, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, run = 0;
-    llmg_status st = LLMG_OK;
-    while (i < n && st == LLMG_OK) {
-        unsigned c = p[i];
+    size_t i = 0;
+    llmg_status st;
+    char *o;
+    /* Written in place: the room left always holds the rest of s as it is
+       (no byte of s is written shorter), and is made larger before an
+       escape that writes more than it reads. */
+    st = llmg__buf_reserve(&w->out, &w->_o.allocator, n, w->_o.max_bytes);
+    o = w->out.ptr + w->out.len;
+    while (st == LLMG_OK && i < n) {
+        size_t r = llmg__json_text_run(p + i, n - i), used = 1, elen = 2;
+        unsigned c;
         char esc[6];
-        size_t elen = 2;
-        int k;
-        if (llmg__json_plain[c] || c >= 0x80) {
-            size_t r = llmg__json_text_run(p + i, n - i);
-            i += r;
-            if (r) continue;
+        memcpy(o, p + i, r);
+        o += r;
+        i += r;
+        if (i >= n) break;
+        c = p[i];
+        if (c >= 0x80) {                         /* not UTF-8 (llmg__json_text_run passed the rest) */
+            int k = llmg__utf8_seq(p + i, n - i);
+            if (!w->_o.replace_invalid_utf8) {
+                st = LLMG_E_SYNTAX;
+                break;
+            }
+            memcpy(esc, "\xEF\xBF\xBD", 3);
+            elen = 3;
+            used = k < 0 ? (size_t)-k : n - i;   /* 0: cut short at the end */
+        } else {
+            esc[0] = '\\';
+            switch (c) {
+            case '"':  esc[1] = '"'; break;
+            case '\\': esc[1] = '\\'; break;
+            case '\b': esc[1] = 'b'; break;
+            case '\f': esc[1] = 'f'; break;
+            case '\n': esc[1] = 'n'; break;
+            case '\r': esc[1] = 'r'; break;
+            case '\t': esc[1] = 't'; break;
+            default:
+                esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
+                esc[4] = llmg__hexdig[c >> 4]; esc[5] = llmg__hexdig[c & 15];
+                elen = 6;
+                break;
+            }
         }
-        if (c >= 0x80) {
-            k = llmg__utf8_seq(p + i, n - i);
-            if (k > 0) { i += (size_t)k; continue; }
-            if (!w->_o.replace_invalid_utf8)
-                return llmg__jw_fail(w, LLMG_E_SYNTAX, LLMG__MSG("json writer: string is not valid UTF-8"));
-            st = llmg__jw_put(w, s + run, i - run);
-            if (st == LLMG_OK) st = llmg__jw_put(w, "\xEF\xBF\xBD", 3);
-            i += k < 0 ? (size_t)-k : n - i;      /* 0: cut short at the end */
-            run = i;
-            continue;
+        if (elen > used && (size_t)(w->out.ptr + w->out.cap - 1 - o) < n - i - used + elen) {
+            w->out.len = (size_t)(o - w->out.ptr);
+            st = llmg__buf_reserve(&w->out, &w->_o.allocator, n - i - used + elen, w->_o.max_bytes);
+            if (st != LLMG_OK) break;
+            o = w->out.ptr + w->out.len;
         }
-        esc[0] = '\\';
-        switch (c) {
-        case '"':  esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default:
-            esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
-            esc[4] = llmg__hexdig[c >> 4]; esc[5] = llmg__hexdig[c & 15];
-            elen = 6;
-            break;
-        }
-        st = llmg__jw_put(w, s + run, i - run);
-        if (st == LLMG_OK) st = llmg__jw_put(w, esc, elen);
-        i++;
-        run = i;
+        memcpy(o, esc, elen);
+        o += elen;
+        i += used;
     }
-    if (st == LLMG_OK) st = llmg__jw_put(w, s + run, n - run);
-    return st;
+    if (w->out.ptr) {
+        w->out.len = (size_t)(o - w->out.ptr);
+        w->out.ptr[w->out.len] = '\0';
+    }
+    if (st == LLMG_OK) return LLMG_OK;
+    return llmg__jw_fail(w, st, st == LLMG_E_SYNTAX ? LLMG__MSG("json writer: string is not valid UTF-8")
+                              : st == LLMG_E_LIMIT ? LLMG__MSG("json writer: output longer than opts.max_bytes")
+                              : LLMG__MSG("json writer: out of memory"));
 }
 
 static llmg_status llmg__jw_quoted(llmg_json_writer *w, const char *s, size_t n)

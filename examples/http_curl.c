@@ -3,13 +3,63 @@
    1xx or redirect) is reported once, before the first body byte or at the
    end of an empty body; the idle timeout is libcurl's low-speed limit (less
    than one byte per second for timeout_ms); the cancel flag is polled by
-   the progress callback. */
+   the progress callback.
+
+   Built with -DHTTP_CURL_DLOPEN, libcurl is not linked: it is loaded at
+   the first request (dlopen of libcurl.so.4), so a program that makes
+   none, or only http:// ones, starts without it and its dependencies. */
 #include "http_curl.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef HTTP_CURL_DLOPEN
+#include <dlfcn.h>
+
+static struct {
+    CURLcode (*global_init)(long);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*easy_perform)(CURL *);
+    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+    const char *(*easy_strerror)(CURLcode);
+    void (*easy_cleanup)(CURL *);
+    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+    void (*slist_free_all)(struct curl_slist *);
+} curl_lib;
+#define CURLF(name) (curl_lib.name)
+
+/* 1 once every function is found. */
+static int curl_load(void)
+{
+    static const char *const names[] = {
+        "curl_global_init", "curl_easy_init", "curl_easy_setopt", "curl_easy_perform",
+        "curl_easy_getinfo", "curl_easy_strerror", "curl_easy_cleanup", "curl_slist_append",
+        "curl_slist_free_all"
+    };
+    void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL), *sym[9];
+    size_t i;
+    if (!h) return 0;
+    for (i = 0; i < 9; i++)
+        if (!(sym[i] = dlsym(h, names[i]))) return 0;
+    /* an object pointer to a function pointer, as POSIX allows: by bytes */
+    memcpy(&curl_lib.global_init, &sym[0], sizeof sym[0]);
+    memcpy(&curl_lib.easy_init, &sym[1], sizeof sym[1]);
+    memcpy(&curl_lib.easy_setopt, &sym[2], sizeof sym[2]);
+    memcpy(&curl_lib.easy_perform, &sym[3], sizeof sym[3]);
+    memcpy(&curl_lib.easy_getinfo, &sym[4], sizeof sym[4]);
+    memcpy(&curl_lib.easy_strerror, &sym[5], sizeof sym[5]);
+    memcpy(&curl_lib.easy_cleanup, &sym[6], sizeof sym[6]);
+    memcpy(&curl_lib.slist_append, &sym[7], sizeof sym[7]);
+    memcpy(&curl_lib.slist_free_all, &sym[8], sizeof sym[8]);
+    return 1;
+}
+#else
+#define CURLF(name) curl_##name
+static int curl_load(void) { return 1; }
+#endif
 
 typedef struct curl_ctx {
     const http_callbacks *cb;
@@ -55,7 +105,7 @@ static int report_head(curl_ctx *c)
     long status = 0;
     if (c->reported) return 0;
     c->reported = 1;
-    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+    CURLF(easy_getinfo)(c->curl, CURLINFO_RESPONSE_CODE, &status);
     while (i < c->head_len && count < sizeof hs / sizeof hs[0]) {
         size_t end = i, colon;
         while (end < c->head_len && c->head[end] != '\n') end++;
@@ -123,14 +173,16 @@ http_result http_curl_request(const char *method, const char *url,
     if (err && err_cap) err[0] = '\0';
     if (!method || !url) return fail(err, err_cap, HTTP_ERR_ARG, "no method or URL", NULL);
     if (!initialized) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        if (!curl_load())
+            return fail(err, err_cap, HTTP_ERR_CONNECT, "libcurl could not be loaded (libcurl.so.4)", NULL);
+        if (CURLF(global_init)(CURL_GLOBAL_DEFAULT) != CURLE_OK)
             return fail(err, err_cap, HTTP_ERR_CONNECT, "libcurl did not initialize", NULL);
         initialized = 1;
     }
     memset(&c, 0, sizeof c);
     c.cb = cb;
     c.cancel = cancel;
-    c.curl = curl_easy_init();
+    c.curl = CURLF(easy_init)();
     if (!c.curl) return fail(err, err_cap, HTTP_ERR_CONNECT, "libcurl did not initialize", NULL);
     for (i = 0; i < header_count; i++) {
         char line[8192];
@@ -141,7 +193,7 @@ http_result http_curl_request(const char *method, const char *url,
         }
         snprintf(line, sizeof line, "%.*s: %.*s", (int)headers[i].name.len, headers[i].name.ptr,
                  (int)headers[i].value.len, headers[i].value.ptr);
-        next = curl_slist_append(list, line);
+        next = CURLF(slist_append)(list, line);
         if (!next) {
             r = fail(err, err_cap, HTTP_ERR_ARG, "out of memory", NULL);
             break;
@@ -149,43 +201,43 @@ http_result http_curl_request(const char *method, const char *url,
         list = next;
     }
     if (r == HTTP_OK) {
-        curl_easy_setopt(c.curl, CURLOPT_URL, url);
-        curl_easy_setopt(c.curl, CURLOPT_CUSTOMREQUEST, method);
-        curl_easy_setopt(c.curl, CURLOPT_HTTPHEADER, list);
+        CURLF(easy_setopt)(c.curl, CURLOPT_URL, url);
+        CURLF(easy_setopt)(c.curl, CURLOPT_CUSTOMREQUEST, method);
+        CURLF(easy_setopt)(c.curl, CURLOPT_HTTPHEADER, list);
         if (body) {
-            curl_easy_setopt(c.curl, CURLOPT_POSTFIELDS, body);
-            curl_easy_setopt(c.curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+            CURLF(easy_setopt)(c.curl, CURLOPT_POSTFIELDS, body);
+            CURLF(easy_setopt)(c.curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
         }
-        curl_easy_setopt(c.curl, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(c.curl, CURLOPT_HEADERDATA, &c);
-        curl_easy_setopt(c.curl, CURLOPT_WRITEFUNCTION, on_write);
-        curl_easy_setopt(c.curl, CURLOPT_WRITEDATA, &c);
-        curl_easy_setopt(c.curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(c.curl, CURLOPT_XFERINFODATA, &c);
-        curl_easy_setopt(c.curl, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(c.curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c.curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+        CURLF(easy_setopt)(c.curl, CURLOPT_HEADERFUNCTION, on_header);
+        CURLF(easy_setopt)(c.curl, CURLOPT_HEADERDATA, &c);
+        CURLF(easy_setopt)(c.curl, CURLOPT_WRITEFUNCTION, on_write);
+        CURLF(easy_setopt)(c.curl, CURLOPT_WRITEDATA, &c);
+        CURLF(easy_setopt)(c.curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+        CURLF(easy_setopt)(c.curl, CURLOPT_XFERINFODATA, &c);
+        CURLF(easy_setopt)(c.curl, CURLOPT_NOPROGRESS, 0L);
+        CURLF(easy_setopt)(c.curl, CURLOPT_NOSIGNAL, 1L);
+        CURLF(easy_setopt)(c.curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
         if (timeout_ms > 0) {                          /* idle: under 1 byte/s for the timeout */
-            curl_easy_setopt(c.curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-            curl_easy_setopt(c.curl, CURLOPT_LOW_SPEED_TIME, (long)((timeout_ms + 999) / 1000));
+            CURLF(easy_setopt)(c.curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+            CURLF(easy_setopt)(c.curl, CURLOPT_LOW_SPEED_TIME, (long)((timeout_ms + 999) / 1000));
         }
-        rc = curl_easy_perform(c.curl);
+        rc = CURLF(easy_perform)(c.curl);
         if (rc == CURLE_OK && report_head(&c)) rc = CURLE_WRITE_ERROR;
         if (rc == CURLE_OK) r = HTTP_OK;
         else if (c.stopped) r = fail(err, err_cap, HTTP_ERR_CANCELLED, "stopped", NULL);
         else if (rc == CURLE_OPERATION_TIMEDOUT)
-            r = fail(err, err_cap, HTTP_ERR_TIMEOUT, "timed out", curl_easy_strerror(rc));
+            r = fail(err, err_cap, HTTP_ERR_TIMEOUT, "timed out", CURLF(easy_strerror)(rc));
         else if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
                  rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_SSL_CONNECT_ERROR ||
                  rc == CURLE_PEER_FAILED_VERIFICATION)
-            r = fail(err, err_cap, HTTP_ERR_CONNECT, "cannot connect", curl_easy_strerror(rc));
+            r = fail(err, err_cap, HTTP_ERR_CONNECT, "cannot connect", CURLF(easy_strerror)(rc));
         else if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL)
-            r = fail(err, err_cap, HTTP_ERR_URL, "bad URL", curl_easy_strerror(rc));
+            r = fail(err, err_cap, HTTP_ERR_URL, "bad URL", CURLF(easy_strerror)(rc));
         else
-            r = fail(err, err_cap, HTTP_ERR_IO, "the connection broke", curl_easy_strerror(rc));
+            r = fail(err, err_cap, HTTP_ERR_IO, "the connection broke", CURLF(easy_strerror)(rc));
     }
-    curl_slist_free_all(list);
-    curl_easy_cleanup(c.curl);
+    CURLF(slist_free_all)(list);
+    CURLF(easy_cleanup)(c.curl);
     free(c.head);
     return r;
 }
