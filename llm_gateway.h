@@ -137,7 +137,8 @@
         validator's nesting bits. A stream holds the framer, the tokens of
         one event's data, a copy of the last small event with its tokens
         (at most 4 KiB and 256 tokens, to parse the next one like it
-        quickly), a scratch buffer of about one event's size, a
+        quickly) and of the last delta event as framed (at most 4 KiB, to
+        read the next one like it in place), a scratch buffer of about one event's size, a
         partial-JSON reader for the open tool call, and the message (within
         max_message_bytes, plus about 220 bytes a text block and 350 a tool
         call: the block and a small buffer for each string). A request build

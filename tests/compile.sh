@@ -21,7 +21,7 @@ one() {   # name, command...
 for cc in "gcc -std=c99" "gcc -std=c11" "clang -std=c99" "clang -std=c11" \
           "g++ -x c++ -std=c++11" "clang++ -x c++ -std=c++11"; do
     tag=$(echo "$cc" | tr -c 'a-z0-9+\n' '_' | tr '+' 'x')
-    for def in "" "-DLLMG_STATIC" "-DLLMG_NO_MALLOC" "-DLLMG_NO_ERROR_STRINGS" "-DNDEBUG" \
+    for def in "" "-DLLMG_STATIC" "-DLLMG_NO_MALLOC" "-DLLMG_NO_ERROR_STRINGS" "-DLLMG_NO_SIMD" "-DNDEBUG" \
                "-DTEST_CUSTOM_MALLOC"; do
         dtag=$(echo "$def" | sed 's/-D//g; s/[^A-Za-z_]/_/g')
         bin="$out/impl_${tag}_${dtag:-default}"
