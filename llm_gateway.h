@@ -4329,6 +4329,7 @@ static llmg_status llmg__jw_escape(llmg_json_writer *w, const char *s, size_t n)
        (no byte of s is written shorter), and is made larger before an
        escape that writes more than it reads. */
     st = llmg__buf_reserve(&w->out, &w->_o.allocator, n, w->_o.max_bytes);
+    if (st != LLMG_OK) goto fail;
     o = w->out.ptr + w->out.len;
     while (st == LLMG_OK && i < n) {
         size_t r = llmg__json_text_run(p + i, n - i), used = 1, elen = 2;
@@ -4375,11 +4376,10 @@ static llmg_status llmg__jw_escape(llmg_json_writer *w, const char *s, size_t n)
         o += elen;
         i += used;
     }
-    if (w->out.ptr) {
-        w->out.len = (size_t)(o - w->out.ptr);
-        w->out.ptr[w->out.len] = '\0';
-    }
+    w->out.len = (size_t)(o - w->out.ptr);
+    w->out.ptr[w->out.len] = '\0';
     if (st == LLMG_OK) return LLMG_OK;
+fail:
     return llmg__jw_fail(w, st, st == LLMG_E_SYNTAX ? LLMG__MSG("json writer: string is not valid UTF-8")
                               : st == LLMG_E_LIMIT ? LLMG__MSG("json writer: output longer than opts.max_bytes")
                               : LLMG__MSG("json writer: out of memory"));
@@ -8397,7 +8397,8 @@ static int llmg__lane_blank(unsigned char c) { return c == ' ' || c == '\t'; }
 
 /* After the mapper: keeps the event sev (data: its data as mapped, its
    tokens in s->_doc) as the lane when it is a pure delta read in place
-   from the window, drops the lane when it is not a pure delta. */
+   from the window, an event: line (if any) and one data line; drops the
+   lane when it is not a pure delta. */
 static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str data)
 {
     llmg__lane *ln = &s->_lane;
@@ -8456,6 +8457,13 @@ static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str
         k--;
     ln->pad = k;
     for (line = sev->data.ptr; line > ev0 && line[-1] != '\n' && line[-1] != '\r'; line--) {}
+    if (line > ev0) {                           /* before the data line, one event: line */
+        const char *q = ev0;
+        if (line - ev0 < 7 || memcmp(ev0, "event:", 6) != 0) return;
+        while (*q != '\n' && *q != '\r') q++;
+        for (; q < line; q++)
+            if (*q != '\n' && *q != '\r') return;   /* an id or retry field: not in the lane */
+    }
     ln->line = (size_t)(line - ev0);
     ln->value = (size_t)(sev->data.ptr - ev0);
     ln->eol = (size_t)(eol - ev0);
