@@ -2,9 +2,10 @@
    APIs (chosen by the first byte). The events, the message after every
    event, the final status, its offset and the provider error must be
    byte-identical whether the body is fed whole, every event parsed in
-   full, or cut at points the fuzzer chooses with the shape cache on (an
-   event laid out like the one before it parsed by comparing bytes);
-   limits come from the first bytes too. */
+   full, or cut at points the fuzzer chooses with the shape cache and the
+   delta lane on (an event laid out like the one before it parsed by
+   comparing bytes, or read in place); limits come from the first bytes
+   too. */
 #include "../llm_gateway.h"
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,10 @@ static void feed_all(const char *in, size_t size, const uint8_t *cuts, size_t nc
     st = llmg_stream_init(&s, opts, &err);
     s._no_shape = no_shape;
     while (st == LLMG_OK && at < size) {
-        size_t n = ncuts ? (size_t)cuts[k++ % ncuts] % 48 + 1 : size - at;
+        /* a cut byte below 192: 1 to 48 bytes; above: 128 to 8192, so that
+           whole events land in one piece and the delta lane reads them */
+        unsigned c = ncuts ? cuts[k++ % ncuts] : 0;
+        size_t n = !ncuts ? size - at : c < 192 ? (size_t)c % 48 + 1 : (size_t)(c - 191) * 128;
         char *piece;
         if (n > size - at) n = size - at;
         piece = (char *)malloc(n ? n : 1);      /* ASan sees a read past the piece */
