@@ -85,7 +85,7 @@ build/asan/conformance_requests: tests/conformance_requests.c tests/conformance.
 
 build/asan/test_unit: $(TEST_SRC) $(TEST_HDR) $(HDR)
 	@mkdir -p build/asan
-	$(CC) $(CFLAGS_A) -o $@ $(TEST_SRC)
+	clang $(CFLAGS_A) -o $@ $(TEST_SRC)
 
 # the same tests as C++11, with the other compiler
 build/asan/test_unit_cxx: $(TEST_SRC) $(TEST_HDR) $(HDR)

@@ -8484,7 +8484,8 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
     size_t n, pt = 0, pd = 0, h, seg, eol, dat = 0, dlen = 0;
     uint32_t dflags = 0;
     llmg__patch p;
-    if (sp->_err.code < 0 || sp->_in_block || sp->_in_line || sp->_skip_lf || sp->_bom < 3)
+    if (sp->_err.code < 0 || sp->_in_block || sp->_in_line || sp->_skip_lf || sp->_bom < 3
+        || sp->_in_pos >= sp->_in_len)          /* no bytes (and perhaps no window) */
         return 0;
     w = (const unsigned char *)sp->_in + sp->_in_pos;
     n = sp->_in_len - sp->_in_pos;

@@ -23,7 +23,7 @@ part() {   # name, command...
 }
 mkdir -p build
 part "compile matrix (gcc, clang; C99, C11, C++11; every option)" sh tests/compile.sh
-part "unit tests, C99, ASan+UBSan" build/asan/test_unit
+part "unit tests, C99 (clang), ASan+UBSan" build/asan/test_unit
 part "unit tests, C++11, no SIMD (LLMG_NO_SIMD), ASan+UBSan" build/asan/test_unit_cxx
 part "no-malloc build (LLMG_NO_MALLOC, fixed arena), ASan+UBSan" sh tests/nomalloc.sh
 part "llmg tool" sh tests/cli.sh

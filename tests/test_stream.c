@@ -699,6 +699,29 @@ static void test_stream_lane(void)
             t_str_free(&body);
         }
     }
+    {
+        /* an empty feed (no window at all) while the lane is kept */
+        static const char two[] =
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"a\"}}\n\n";
+        llmg_stream s;
+        llmg_stream_opts o;
+        llmg_event ev;
+        int k, got = 0;
+        memset(&o, 0, sizeof o);
+        o.provider = LLMG_PROVIDER_ANTHROPIC_MESSAGES;
+        CHECK(llmg_stream_init(&s, &o, NULL) == LLMG_OK);
+        CHECK(llmg_stream_feed(&s, apis[0].head, strlen(apis[0].head), NULL) == LLMG_OK);
+        while (llmg_stream_next(&s, &ev, NULL) == LLMG_OK) {}
+        for (k = 0; k < 3; k++) {
+            CHECK(llmg_stream_feed(&s, two, sizeof two - 1, NULL) == LLMG_OK);
+            while (llmg_stream_next(&s, &ev, NULL) == LLMG_OK) got++;
+            CHECK(llmg_stream_feed(&s, NULL, 0, NULL) == LLMG_OK);
+            CHECK(llmg_stream_next(&s, &ev, NULL) == LLMG_NEED_MORE);
+        }
+        CHECK(got == 3 && s._lane_events == 2);
+        CHECK(llmg_stream_message(&s)->content[0].text.len == 3);
+        llmg_stream_free(&s);
+    }
 }
 
 void suite_stream(void)
