@@ -43,7 +43,10 @@ static int curl_load(void)
     size_t i;
     if (!h) return 0;
     for (i = 0; i < 9; i++)
-        if (!(sym[i] = dlsym(h, names[i]))) return 0;
+        if (!(sym[i] = dlsym(h, names[i]))) {
+            dlclose(h);
+            return 0;
+        }
     /* an object pointer to a function pointer, as POSIX allows: by bytes */
     memcpy(&curl_lib.global_init, &sym[0], sizeof sym[0]);
     memcpy(&curl_lib.easy_init, &sym[1], sizeof sym[1]);
