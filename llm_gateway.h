@@ -3083,9 +3083,10 @@ static size_t llmg__span(const char *p, size_t n, char c, int is)
     return i;
 }
 
-/* How many bytes from p on a string may hold as they are. Eight at a
-   time while no byte is '"', '\\', below 0x20 or above 0x7F (the classic
-   "has a byte less than n" word tests: exact, never a false "clean"). */
+/* How many bytes from p on a string may hold as they are: sixteen at a
+   time with SSE2, then eight at a time while no byte is '"', '\\', below
+   0x20 or above 0x7F (the classic "has a byte less than n" word tests:
+   exact, never a false "clean"). */
 static size_t llmg__json_plain_run(const unsigned char *p, size_t n)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;

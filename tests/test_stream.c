@@ -38,21 +38,27 @@ static int64_t clock_42(void *user)
     return 42;
 }
 
-static llmg_status run_split(llmg_provider p, const char *body, size_t split, size_t chunk,
-                             const llmg_allocator *a, render *r, llmg_stream *keep)
+/* Options for provider p with the clock at 42. */
+static void test_opts(llmg_stream_opts *o, llmg_host *host, llmg_provider p)
+{
+    memset(o, 0, sizeof *o);
+    memset(host, 0, sizeof *host);
+    host->unix_ms = clock_42;
+    o->provider = p;
+    o->host = host;
+}
+
+/* Feeds body to a stream made with o (no_shape: every event parsed in
+   full), split at `split`, then in pieces of `chunk` bytes (0: the rest),
+   rendering each event; keep: the stream to use and leave unfreed. */
+static llmg_status run_with(const llmg_stream_opts *o, int no_shape, const char *body, size_t split,
+                            size_t chunk, render *r, llmg_stream *keep)
 {
     llmg_stream s, *sp = keep ? keep : &s;
-    llmg_stream_opts o;
-    llmg_host host;
     llmg_status st;
     size_t len = strlen(body), at = 0;
-    memset(&o, 0, sizeof o);
-    memset(&host, 0, sizeof host);
-    host.unix_ms = clock_42;
-    o.provider = p;
-    o.host = &host;
-    if (a) o.allocator = *a;
-    st = llmg_stream_init(sp, &o, NULL);
+    st = llmg_stream_init(sp, o, NULL);
+    sp->_no_shape = no_shape;
     while (st == LLMG_OK && at < len) {
         size_t n = len - at;
         if (split && at < split) n = split - at;
@@ -64,6 +70,16 @@ static llmg_status run_split(llmg_provider p, const char *body, size_t split, si
     if (st == LLMG_OK) st = llmg_stream_end(sp, render_event, r, NULL);
     if (!keep) llmg_stream_free(sp);
     return st;
+}
+
+static llmg_status run_split(llmg_provider p, const char *body, size_t split, size_t chunk,
+                             const llmg_allocator *a, render *r, llmg_stream *keep)
+{
+    llmg_stream_opts o;
+    llmg_host host;
+    test_opts(&o, &host, p);
+    if (a) o.allocator = *a;
+    return run_with(&o, 0, body, split, chunk, r, keep);
 }
 
 static const char anthropic_body[] =
@@ -577,22 +593,9 @@ static llmg_status lane_run(llmg_provider p, const char *body, size_t chunk, siz
     llmg_stream_opts o;
     llmg_host host;
     llmg_status st;
-    size_t len = strlen(body), at = 0;
-    memset(&o, 0, sizeof o);
-    memset(&host, 0, sizeof host);
-    host.unix_ms = clock_42;
-    o.provider = p;
-    o.host = &host;
+    test_opts(&o, &host, p);
     o.sse.max_line_bytes = max_line;
-    st = llmg_stream_init(&s, &o, NULL);
-    s._no_shape = no_lane;
-    while (st == LLMG_OK && at < len) {
-        size_t n = chunk && chunk < len - at ? chunk : len - at;
-        st = llmg_stream_push(&s, body + at, n, render_event, r, NULL);
-        at += n;
-        if (st == LLMG_NEED_MORE) st = LLMG_OK;
-    }
-    if (st == LLMG_OK) st = llmg_stream_end(&s, render_event, r, NULL);
+    st = run_with(&o, no_lane, body, 0, chunk, r, &s);
     t_str_addc(&r->out, llmg_status_name(st));
     if (lane_events) *lane_events = s._lane_events;
     llmg_stream_free(&s);
