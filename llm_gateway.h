@@ -903,8 +903,8 @@ typedef struct llmg_sse_parser {
     llmg_error     _err;                 /* sticky error */
     const char    *_in;                  /* borrowed input window */
     size_t         _in_len, _in_pos;
-    size_t         _in_cr;               /* 1 + the window's next CR at or after _in_pos
-                                            (1 + _in_len: none); 0: not searched */
+    size_t         _in_cr;               /* 1 + a CR of the window found ahead; 0: none */
+    size_t         _in_nocr;             /* the window holds no CR before this position */
     uint64_t       _pos;                 /* stream offset of _in[0] */
     llmg_buf       _line;                /* a line that spans feeds */
     llmg_buf       _data;                /* data lines of the block */
@@ -6016,7 +6016,7 @@ LLMG_API llmg_status llmg_sse_feed(llmg_sse_parser *p, const void *data, size_t 
     p->_in = (const char *)data;
     p->_in_len = len;
     p->_in_pos = 0;
-    p->_in_cr = 0;
+    p->_in_cr = p->_in_nocr = 0;
     return llmg__ok(err, LLMG_OK);
 }
 
@@ -6199,7 +6199,7 @@ LLMG_API llmg_status llmg_sse_next(llmg_sse_parser *p, llmg_sse_event *ev, llmg_
     }
     while (p->_in_pos < p->_in_len) {
         const char *s = p->_in + p->_in_pos;
-        size_t n = p->_in_len - p->_in_pos, len;
+        size_t n = p->_in_len - p->_in_pos, len, lim;
         uint64_t at = p->_pos + p->_in_pos;
         const char *lf, *cr, *end;
         if (p->_skip_lf) {                       /* CR LF split across feeds */
@@ -6207,11 +6207,16 @@ LLMG_API llmg_status llmg_sse_next(llmg_sse_parser *p, llmg_sse_event *ev, llmg_
             if (s[0] == '\n') { p->_in_pos++; continue; }
         }
         lf = (const char *)memchr(s, '\n', n);
-        if (p->_in_cr == 0 || p->_in_cr - 1 < p->_in_pos) {   /* one search per CR, not per line */
-            const char *c = (const char *)memchr(s, '\r', n);
-            p->_in_cr = 1 + (c ? (size_t)(c - p->_in) : p->_in_len);
+        /* A CR ends the line only before its LF: the search stops there,
+           and no byte is searched twice. */
+        lim = lf ? (size_t)(lf - p->_in) : p->_in_len;
+        if ((p->_in_cr == 0 || p->_in_cr - 1 < p->_in_pos) && p->_in_nocr < lim) {
+            size_t from = p->_in_nocr > p->_in_pos ? p->_in_nocr : p->_in_pos;
+            const char *c = (const char *)memchr(p->_in + from, '\r', lim - from);
+            if (c) p->_in_cr = 1 + (size_t)(c - p->_in);
+            else p->_in_nocr = lim;
         }
-        cr = p->_in_cr - 1 < p->_in_len && (!lf || p->_in + p->_in_cr - 1 < lf)
+        cr = p->_in_cr != 0 && p->_in_cr - 1 >= p->_in_pos && p->_in_cr - 1 < lim
                  ? p->_in + p->_in_cr - 1 : NULL;
         end = cr ? cr : lf;
         if (!end) {                              /* the line goes on in the next feed */
