@@ -1234,6 +1234,7 @@ typedef struct llmg__lane {
     size_t        nholes;
     size_t        pad;                   /* the blanks before the root's '}' */
     size_t        line, value, eol;      /* the data line: start, value start, end */
+    size_t        block;                 /* the open block it grows */
     int           type;                  /* the llmg_event_type it gives */
     int           ok;
 } llmg__lane;
@@ -3173,6 +3174,47 @@ static size_t llmg__json_text_run(const unsigned char *p, size_t n)
     return i;
 }
 
+/* llmg__json_text_run that copies what it passes to d, which must hold n
+   bytes: with SSE2 sixteen at a time are stored before they are looked
+   at (past the run d may be written over), valid UTF-8 among them kept
+   in place. */
+static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d)
+{
+    size_t i = 0, r;
+    int k;
+#ifdef LLMG__SSE2
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(' ');
+    while (n - i >= 16) {                       /* signed: below ' ' and above 0x7F at once */
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                                         _mm_cmpeq_epi8(v, bslash)),
+                                                            _mm_cmplt_epi8(v, space)));
+        size_t base = i;
+        _mm_storeu_si128((__m128i *)(void *)(d + i), v);
+        i += 16;
+        while (m) {                             /* each sequence of the block, one mask */
+            size_t j = base + llmg__ctz(m);
+            if (p[j] < 0x80 || (k = llmg__utf8_at(p + j, n - j)) <= 0) return j;
+            j += (size_t)k;
+            if (j > i) {                        /* it goes on past the block */
+                memcpy(d + i, p + i, j - i);
+                i = j;
+                break;
+            }
+            m &= ~0u << (j - base);
+        }
+    }
+#endif
+    for (;;) {
+        r = llmg__json_plain_run(p + i, n - i);
+        memcpy(d + i, p + i, r);
+        i += r;
+        if (i >= n || p[i] < 0x80 || (k = llmg__utf8_at(p + i, n - i)) <= 0) return i;
+        memcpy(d + i, p + i, (size_t)k);
+        i += (size_t)k;
+    }
+}
+
 LLMG_API llmg_json_opts llmg_json_opts_resolved(const llmg_json_opts *in)
 {
     llmg_json_opts o;
@@ -3734,6 +3776,46 @@ static int llmg__json_is_hole(uint32_t type)
     return t == LLMG_JSON_NUMBER || (t == LLMG_JSON_STRING && !(type & LLMG_JSON_F_KEY));
 }
 
+/* Code point cp (at most 0x10FFFF, not a surrogate) as UTF-8 into d: its
+   length, 1 to 4. */
+static size_t llmg__utf8_put(uint32_t cp, char *d)
+{
+    if (cp < 0x80) {
+        d[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        d[0] = (char)(0xC0 | (cp >> 6));
+        d[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        d[0] = (char)(0xE0 | (cp >> 12));
+        d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        d[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    d[0] = (char)(0xF0 | (cp >> 18));
+    d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    d[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* The byte a one-byte escape \e stands for; 0 when e is not one. */
+static char llmg__json_esc1(unsigned e)
+{
+    switch (e) {
+    case '"': case '\\': case '/': return (char)e;
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default:  return 0;
+    }
+}
+
 /* The string at p[0] == '"' in p[0..n): its length, quotes included, and
    LLMG_JSON_F_ESCAPED in *flags when it has an escape; 0: not settled. */
 static size_t llmg__json_scan_str(const unsigned char *p, size_t n, uint32_t *flags)
@@ -3748,8 +3830,7 @@ static size_t llmg__json_scan_str(const unsigned char *p, size_t n, uint32_t *fl
         if (c == '\\') {
             unsigned e = i + 1 < n ? p[i + 1] : 0;
             *flags |= LLMG_JSON_F_ESCAPED;
-            if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r'
-                || e == 't') {
+            if (llmg__json_esc1(e)) {
                 i += 2;
             } else if (e == 'u' && n - i >= 6) {
                 int a = llmg__json_hexval(p[i + 2]), b = llmg__json_hexval(p[i + 3]);
@@ -3762,6 +3843,43 @@ static size_t llmg__json_scan_str(const unsigned char *p, size_t n, uint32_t *fl
         } else {
             return 0;                        /* a control byte, UTF-8 that is not */
         }
+    }
+}
+
+/* The string at p (p[0] == '"') scanned as llmg__json_scan_str would, in
+   the same pass unescaped into d: the lexeme's length (quotes included)
+   with *dn the bytes written, or 0 when it does not settle it (no closing
+   quote in the first lim bytes, a surrogate escape, anything the scan
+   refuses). d must hold lim bytes (llmg__json_copy_run). */
+static size_t llmg__json_decode_str(const unsigned char *p, size_t lim, char *d, size_t *dn)
+{
+    size_t i = 1, o = 0, r;
+    for (;;) {
+        char e;
+        r = llmg__json_copy_run(p + i, lim - i, d + o);
+        i += r;
+        o += r;
+        if (i >= lim) return 0;
+        if (p[i] == '"') {
+            *dn = o;
+            return i + 1;
+        }
+        if (p[i] != '\\' || i + 1 >= lim) return 0;        /* control byte, not UTF-8 */
+        if ((e = llmg__json_esc1(p[i + 1])) != 0) {
+            d[o++] = e;
+            i += 2;
+            continue;
+        }
+        if (lim - i >= 6 && p[i + 1] == 'u') {
+            int h0 = llmg__json_hexval(p[i + 2]), h1 = llmg__json_hexval(p[i + 3]);
+            int h2 = llmg__json_hexval(p[i + 4]), h3 = llmg__json_hexval(p[i + 5]);
+            if (h0 >= 0 && h1 >= 0 && h2 >= 0 && h3 >= 0 && !(h0 == 0xD && h1 >= 8)) {
+                o += llmg__utf8_put((uint32_t)(h0 << 12 | h1 << 8 | h2 << 4 | h3), d + o);
+                i += 6;
+                continue;
+            }
+        }
+        return 0;
     }
 }
 
@@ -3977,19 +4095,6 @@ LLMG_API llmg_str llmg_json_lexeme(llmg_json_val v)
     return s;
 }
 
-/* The byte a one-character escape \c stands for (c is not 'u'). */
-static char llmg__json_unesc1(char c)
-{
-    switch (c) {
-    case 'b': return '\b';
-    case 'f': return '\f';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    default:  return c;                  /* " \ / */
-    }
-}
-
 /* Unescapes the string lexeme piece by piece: each call hands out either a
    run of bytes as they are in the source or one decoded escape (in tmp).
    *at moves past what was handed out; 0 at the closing quote. The source
@@ -4021,26 +4126,9 @@ static int llmg__json_unescape_next(const char *src, size_t *at, size_t end, cha
             i += 6;
         }
         *at = i;
-        if (cp < 0x80) {
-            tmp[0] = (char)cp;
-        } else if (cp < 0x800) {
-            tmp[0] = (char)(0xC0 | (cp >> 6));
-            tmp[1] = (char)(0x80 | (cp & 0x3F));
-            piece->len = 2;
-        } else if (cp < 0x10000) {
-            tmp[0] = (char)(0xE0 | (cp >> 12));
-            tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            tmp[2] = (char)(0x80 | (cp & 0x3F));
-            piece->len = 3;
-        } else {
-            tmp[0] = (char)(0xF0 | (cp >> 18));
-            tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-            tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            tmp[3] = (char)(0x80 | (cp & 0x3F));
-            piece->len = 4;
-        }
+        piece->len = llmg__utf8_put(cp, tmp);
         return 1;
-    default: tmp[0] = llmg__json_unesc1(src[i + 1]); break;
+    default: tmp[0] = llmg__json_esc1((unsigned char)src[i + 1]); break;
     }
     *at = i + 2;
     return 1;
@@ -4060,7 +4148,7 @@ static size_t llmg__json_unescape(const char *src, size_t a, size_t b, char *buf
             n += r;
             a += r;
             if (a < b && src[a + 1] != 'u') {   /* the one-byte escapes without a call */
-                buf[n++] = llmg__json_unesc1(src[a + 1]);
+                buf[n++] = llmg__json_esc1((unsigned char)src[a + 1]);
                 a += 2;
             } else if (a < b) {
                 llmg__json_unescape_next(src, &a, b, tmp, &piece);
@@ -4333,10 +4421,9 @@ static llmg_status llmg__jw_escape(llmg_json_writer *w, const char *s, size_t n)
     if (st != LLMG_OK) goto fail;
     o = w->out.ptr + w->out.len;
     while (st == LLMG_OK && i < n) {
-        size_t r = llmg__json_text_run(p + i, n - i), used = 1, elen = 2;
+        size_t r = llmg__json_copy_run(p + i, n - i, o), used = 1, elen = 2;
         unsigned c;
         char esc[6];
-        memcpy(o, p + i, r);
         o += r;
         i += r;
         if (i >= n) break;
@@ -4373,7 +4460,12 @@ static llmg_status llmg__jw_escape(llmg_json_writer *w, const char *s, size_t n)
             if (st != LLMG_OK) break;
             o = w->out.ptr + w->out.len;
         }
-        memcpy(o, esc, elen);
+        if (elen == 2) {
+            o[0] = esc[0];
+            o[1] = esc[1];
+        } else {
+            memcpy(o, esc, elen);
+        }
         o += elen;
         i += used;
     }
@@ -7012,6 +7104,7 @@ struct llmg__patch {
     int             has_usage;
     int64_t         u[4];            /* input, cache_write, cache_read, output */
     llmg__ref       uraw;
+    int             placed;          /* the delta is in the block's text already (the lane) */
 };
 
 /* A code interpreter call of the Responses API, by output_index. Its
@@ -8146,7 +8239,7 @@ static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event 
                 return llmg__sfail_kind(s, LLMG_ERROR_INVALID_RESPONSE, llmg__order_msgs[2], err);
         }
         /* The text grows; the signature of reasoning too. */
-        if (st == LLMG_OK) st = llmg__grow(s, &b->text, delta);
+        if (st == LLMG_OK && !p->placed) st = llmg__grow(s, &b->text, delta);
         if (st == LLMG_OK && kind == LLMG__K_REASONING) st = llmg__grow(s, &b->signature, ev->signature);
         if (st != LLMG_OK) {
             if (phase == 0) llmg__msg_pop_block(m);
@@ -8474,6 +8567,7 @@ static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str
     ln->value = (size_t)(sev->data.ptr - ev0);
     ln->eol = (size_t)(eol - ev0);
     ln->type = (int)p->type;
+    ln->block = s->_active;
     ln->src.len = 0;
     if (llmg__buf_append(&ln->src, &s->_a, ev0, (size_t)(ev1 - ev0), LLMG__NOLIMIT) != LLMG_OK) return;
     ln->ok = 1;
@@ -8487,14 +8581,25 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
     const llmg__lane *ln = &s->_lane;
     llmg_sse_parser *sp = &s->_sse;
     const unsigned char *e = (const unsigned char *)ln->src.ptr, *w;
-    size_t n, pt = 0, pd = 0, h, seg, eol, dat = 0, dlen = 0;
-    uint32_t dflags = 0;
+    size_t n, pt = 0, pd = 0, h, seg, eol, dlen = 0, room, total;
+    llmg_buf *text;
     llmg__patch p;
     if (sp->_err.code < 0 || sp->_in_block || sp->_in_line || sp->_skip_lf || sp->_bom < 3
-        || sp->_in_pos >= sp->_in_len)          /* no bytes (and perhaps no window) */
+        || sp->_in_pos >= sp->_in_len                /* no bytes (and perhaps no window) */
+        || s->_active == LLMG__NO_BLOCK || s->_active != ln->block)
         return 0;
     w = (const unsigned char *)sp->_in + sp->_in_pos;
     n = sp->_in_len - sp->_in_pos;
+    /* The delta is decoded straight into the block's text, past its end,
+       and kept if the event is one like the lane's. The room for it is
+       what is free; when that is less than the text holds, the text
+       doubles (as appending would). A delta longer than the room goes the
+       long way. */
+    text = &s->_m.content[ln->block].text;
+    if (text->cap - text->len <= text->len
+        && llmg__buf_reserve(text, &s->_a, text->len, LLMG__NOLIMIT) != LLMG_OK)
+        return 0;
+    room = text->cap - text->len;
     for (h = 0; h < ln->nholes; h++) {
         size_t k;
         uint32_t f = 0;
@@ -8503,14 +8608,12 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
             return 0;
         pd += seg;
         pt = ln->at[h] + ln->len[h];
+        if (pd >= n) return 0;
         if (ln->kind[h] == 'n') k = llmg__json_scan_num(w + pd, n - pd, &f);
-        else k = pd < n && w[pd] == '"' ? llmg__json_scan_str(w + pd, n - pd, &f) : 0;
-        if (k == 0 || (ln->kind[h] == 'd' && k == 2)) return 0;   /* an empty delta: the long way */
-        if (ln->kind[h] == 'd') {
-            dat = pd;
-            dlen = k;
-            dflags = f;
-        }
+        else if (w[pd] != '"') k = 0;
+        else if (ln->kind[h] == 's') k = llmg__json_scan_str(w + pd, n - pd, &f);
+        else k = llmg__json_decode_str(w + pd, n - pd < room ? n - pd : room, text->ptr + text->len, &dlen);
+        if (k == 0 || (ln->kind[h] == 'd' && dlen == 0)) return 0;   /* an empty delta: the long way */
         pd += k;
     }
     seg = ln->pad - pt;
@@ -8524,7 +8627,9 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
     seg = ln->src.len - ln->eol;
     if (n - pd < seg || !llmg__same(w + pd, e + ln->eol, seg)) return 0;
     pd += seg;
-    if (eol - ln->line > sp->_o.max_line_bytes || eol - ln->value > sp->_o.max_event_bytes) return 0;
+    if (eol - ln->line > sp->_o.max_line_bytes || eol - ln->value > sp->_o.max_event_bytes
+        || !llmg__size_add(s->_bytes, dlen, &total) || total > s->_o.max_message_bytes)
+        return 0;
 
     /* An event like the lane's: its delta into the message. */
     s->_q_len = s->_q_head = 0;
@@ -8538,18 +8643,12 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
     p.sig.p = p.id.p = p.name.p = NULL;
     p.sig.off = p.sig.len = p.id.off = p.id.len = p.name.off = p.name.len = 0;
     p.delta.off = 0;
-    p.delta.p = (const char *)w + dat + 1;
-    p.delta.len = dlen - 2;
-    if (dflags & LLMG_JSON_F_ESCAPED) {
-        if (llmg__buf_reserve(&s->_scratch, &s->_a, dlen, LLMG__NOLIMIT) != LLMG_OK) {
-            *out = llmg__sfail(s, LLMG_E_NOMEM, LLMG__MSG("stream: allocation failed"), err);
-            return 1;
-        }
-        p.delta.len = llmg__json_unescape((const char *)w, dat + 1, dat + dlen - 1, s->_scratch.ptr,
-                                          s->_scratch.cap);
-        p.delta.p = NULL;
-        s->_scratch.len = p.delta.len;
-    }
+    p.delta.p = text->ptr + text->len;
+    p.delta.len = dlen;
+    p.placed = 1;
+    text->len += dlen;
+    text->ptr[text->len] = '\0';
+    s->_bytes = total;
     *out = llmg__apply(s, &p, ev, err);
     if (*out == LLMG_OK) *out = llmg__ok(err, LLMG_OK);
     return 1;

@@ -319,6 +319,71 @@ static void test_json_writer_exact(void)
     }
 }
 
+/* The content the writer makes of s alone (between the quotes), into out;
+   its status. */
+static llmg_status escaped(const char *s, size_t n, int replace, t_str *out)
+{
+    llmg_json_writer w;
+    llmg_json_writer_opts wo;
+    llmg_str v;
+    llmg_status st;
+    memset(&wo, 0, sizeof wo);
+    wo.replace_invalid_utf8 = replace;
+    llmg_json_writer_init(&w, &wo, NULL);
+    v.ptr = s;
+    v.len = n;
+    st = llmg_json_write_str(&w, v);
+    if (st == LLMG_OK) t_str_add(out, llmg_json_writer_str(&w).ptr + 1, llmg_json_writer_str(&w).len - 2);
+    llmg_json_writer_free(&w);
+    return st;
+}
+
+/* Long strings are escaped sixteen bytes at a time where the compiler has
+   SSE2: every piece (plain, escaped, UTF-8 of each length, invalid UTF-8 of
+   each kind) at every position against the block ends gives what it gives
+   alone, in both modes. The pieces never join (none starts with a
+   continuation byte), so the whole is the pieces' outputs in order. */
+static void test_json_writer_long_strings(void)
+{
+    static const char *const atoms[] = {
+        "a", "plain text ", "\"", "\\", "\n", "\x01", "\x7f", "\xc3\xa9", "\xe2\x82\xac",
+        "\xf0\x9f\x99\x82", "\xff", "\xe2\x82", "\xf0\x9f\x98", "\xc0\x80", "\xed\xa0\x80",
+        "\xf4\x90\x80\x80", "\xe0\x80\x80"
+    };
+    size_t na = sizeof atoms / sizeof *atoms, round, bad = 0;
+    uint32_t seed = 12345;
+    for (round = 0; round < 3000; round++) {
+        t_str in, want, got;
+        size_t k, count;
+        int replace = (int)(round & 1), invalid = 0;
+        llmg_status st;
+        memset(&in, 0, sizeof in);
+        memset(&want, 0, sizeof want);
+        memset(&got, 0, sizeof got);
+        seed = seed * 1103515245u + 12345u;
+        count = (seed >> 16) % 40;
+        for (k = 0; k < count; k++) {
+            const char *a;
+            seed = seed * 1103515245u + 12345u;
+            /* mostly plain, as text is */
+            a = (seed >> 16) % 3 ? atoms[(seed >> 20) % 2] : atoms[(seed >> 18) % na];
+            t_str_addc(&in, a);
+            if (escaped(a, strlen(a), replace, &want) != LLMG_OK) invalid = 1;
+        }
+        st = escaped(in.p ? in.p : "", in.len, replace, &got);
+        if (!replace && invalid) {
+            if (st != LLMG_E_SYNTAX) bad++;
+        } else if (st != LLMG_OK || got.len != want.len || memcmp(got.p, want.p, want.len) != 0) {
+            if (!bad) t_note("round %s", replace ? "replacing" : "strict");
+            bad++;
+        }
+        t_str_free(&in);
+        t_str_free(&want);
+        t_str_free(&got);
+    }
+    CHECK(bad == 0);
+}
+
 /* tokenize -> write -> tokenize -> write is stable, and the first write
    is the expected canonical form. */
 static void test_json_round_trip(void)
@@ -643,6 +708,7 @@ void suite_json(void)
     RUN(test_json_need_more);
     RUN(test_json_navigation);
     RUN(test_json_writer_exact);
+    RUN(test_json_writer_long_strings);
     RUN(test_json_round_trip);
     RUN(test_json_doubles_against_libc);
     RUN(test_json_hostile);

@@ -642,7 +642,12 @@ static void test_stream_lane(void)
     static const char *const texts[] = {
         "\"plain\"", "\"\"", "\"a\\\"b\\n\"", "\"\\u00e9t\\u00E9\"", "\"\\ud83d\\ude00\"", "\"\\ud83d\"",
         "\"a\001b\"", "\"\377\"", "\"\342\202\"", "\"\342\202\254 \360\237\231\202\"", "\"\\x\"", "\"a\\\\\"",
-        "\"\xed\xa0\x80\"", "\"long text long text long text long text \\/ done\"", "1", "null", "\"a\"\"b\""
+        "\"\xed\xa0\x80\"", "\"long text long text long text long text \\/ done\"", "1", "null", "\"a\"\"b\"",
+        /* long ones: UTF-8 across sixteen-byte blocks, escapes in them, past a new block's room */
+        "\"0123456789abcd\xc3\xa9 and \xe2\x82\xac across \xf0\x9f\x99\x82 blocks, \\n at 40, \\u00e9\\u20ac, "
+        "then plain text for long enough to pass the room of a short block\"",
+        "\"0123456789abcdefghijklmn\xe2\x82 then plain text\"", "\"0123456789abcdefghijklmnopq\001r\"",
+        "\"0123456789abcdefghijklmnopq\\ud83d\\ude00 rest\"", "\"0123456789abcdefghijklmnopqrstuvwxyz no end"
     };
     static const char *const unread[] = {   /* obfuscation (a string) or sequence_number (a number) */
         "\"abc\"", "\"\"", "\"a\\u0041\"", "\"\\ud83d\"", "\"x", "7", "12345678901234567890", "-1", "1.5e3",
@@ -662,7 +667,7 @@ static void test_stream_lane(void)
             const char *eol = eols[e];
             memset(&body, 0, sizeof body);
             t_str_addc(&body, api->head);
-            for (i = 0; i < 24; i++) {
+            for (i = 0; i < sizeof texts / sizeof *texts + 7; i++) {
                 const char *good_unread = anthropic ? "0" : api->p == LLMG_PROVIDER_OPENAI_COMPLETIONS ? "\"ob\"" : "5";
                 const char *text = texts[i % (sizeof texts / sizeof *texts)];
                 const char *odd = unread[i % (sizeof unread / sizeof *unread)];
