@@ -1,7 +1,9 @@
 /* JSON: the whole-buffer tokenizer and the incremental validator must give
    the same verdict and offset, whatever the chunking (chunk sizes from the
    first input byte); an accepted document written and parsed again must
-   be accepted, and writing that must give the same bytes (a fixed point). */
+   be accepted, and writing that must give the same bytes (a fixed point);
+   any input written as a string (invalid UTF-8 replaced) is such a fixed
+   point too. */
 #include "../llm_gateway.h"
 #include <stdlib.h>
 #include <string.h>
@@ -61,5 +63,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         llmg_json_writer_free(&w2);
     }
     llmg_json_doc_free(&doc);
+    {
+        /* Any bytes written as a string, invalid UTF-8 replaced: a JSON
+           string whose value, written again, gives the same bytes. */
+        llmg_json_writer w1, w2;
+        llmg_json_writer_opts wo;
+        llmg_str v, a, b;
+        memset(&wo, 0, sizeof wo);
+        wo.replace_invalid_utf8 = 1;
+        llmg_json_writer_init(&w1, &wo, NULL);
+        llmg_json_writer_init(&w2, &wo, NULL);
+        v.ptr = in;
+        v.len = size;
+        if (llmg_json_write_str(&w1, v) != LLMG_OK) abort();
+        a = llmg_json_writer_str(&w1);
+        llmg_json_doc_init(&doc2);
+        if (llmg_json_parse(&doc2, a.ptr, a.len, NULL, NULL) != LLMG_OK) abort();
+        if (llmg_json_write_val(&w2, llmg_json_root(&doc2)) != LLMG_OK) abort();
+        b = llmg_json_writer_str(&w2);
+        if (a.len != b.len || memcmp(a.ptr, b.ptr, a.len) != 0) abort();
+        llmg_json_doc_free(&doc2);
+        llmg_json_writer_free(&w1);
+        llmg_json_writer_free(&w2);
+    }
     return 0;
 }
