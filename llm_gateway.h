@@ -470,31 +470,52 @@ LLMG_API int            llmg_json_is_null(llmg_json_val v);
    Ruby's Float#to_s: shortest round-trip digits, "1.0", "1.0e+15" for an
    integral value past 15 digits, "1.0e-05" below 1e-4; see NUMBERS in the
    manual). Commas and colons are placed for you;
-   a key must come before each member's value. Errors are sticky. */
+   a key must come before each member's value. Errors are sticky.
+   The output is held in memory, or, with a sink, handed over as it grows:
+   out then holds about sink_bytes (a long string goes in pieces of that
+   size), and llmg_json_writer_flush hands over the rest at the end. */
+
+/* Takes the next len bytes of output, in order: 0 to go on, nonzero to
+   stop the writer (LLMG_E_HOST). */
+typedef int (*llmg_write_fn)(void *user, const char *bytes, size_t len);
+
 typedef struct llmg_json_writer_opts {
     size_t         max_depth;            /* 0 -> 512 */
-    size_t         max_bytes;            /* output limit in bytes; 0 -> SIZE_MAX / 2 */
+    size_t         max_bytes;            /* output limit in bytes, sunk ones included;
+                                            0 -> SIZE_MAX / 2 */
     int            replace_invalid_utf8; /* 0: invalid UTF-8 in a string is LLMG_E_SYNTAX;
                                             1: each maximal invalid subpart becomes U+FFFD,
                                             as the WHATWG decoder does (lossy) */
+    llmg_write_fn  sink;                 /* NULL: all the output stays in out */
+    void          *sink_user;
+    size_t         sink_bytes;           /* out is handed to the sink once it holds this
+                                            many bytes; 0 -> 64 KiB, at least 64 */
     llmg_allocator allocator;            /* zero -> default allocator */
 } llmg_json_writer_opts;
 
 typedef struct llmg_json_writer {
-    llmg_buf              out;           /* the JSON so far, NUL-terminated */
+    llmg_buf              out;           /* the JSON so far (with a sink: not yet sunk),
+                                            NUL-terminated */
     llmg_json_writer_opts _o;
     llmg_error            _err;
     llmg_buf              _stack;        /* '{' or '[' per open level */
+    uint64_t              _sunk;         /* bytes handed to the sink */
     int                   _comma, _key;  /* a value was written / a key waits for its value */
 } llmg_json_writer;
 
 LLMG_API llmg_status llmg_json_writer_init(llmg_json_writer *w, const llmg_json_writer_opts *opts,
                                            llmg_error *err);
-/* Empties the output and the nesting, keeping the memory. */
+/* Empties the output and the nesting, keeping the memory (and the sink:
+   what it took stays taken). */
 LLMG_API void        llmg_json_writer_reset(llmg_json_writer *w);
 LLMG_API void        llmg_json_writer_free(llmg_json_writer *w);
-/* The output so far. Ownership: valid until the next call on w. */
+/* The output so far (with a sink: what it has not taken yet). Ownership:
+   valid until the next call on w. */
 LLMG_API llmg_str    llmg_json_writer_str(const llmg_json_writer *w);
+/* Hands what out holds to the sink (nothing without one). Returns the
+   writer's status: LLMG_E_HOST when the sink refused, any earlier error
+   (then nothing is handed over). */
+LLMG_API llmg_status llmg_json_writer_flush(llmg_json_writer *w);
 /* The writer's sticky status (LLMG_OK while nothing failed). */
 LLMG_API llmg_status llmg_json_writer_status(const llmg_json_writer *w, llmg_error *err);
 LLMG_API llmg_status llmg_json_write_obj_begin(llmg_json_writer *w);
@@ -3174,35 +3195,81 @@ static size_t llmg__json_text_run(const unsigned char *p, size_t n)
     return i;
 }
 
+#ifdef LLMG__SSE2
+/* The UTF-8 of the sixteen bytes v (at a character boundary), checked at
+   once: 0 when every sequence that starts in them is valid, as far as
+   they go (*cross then flags the lead bytes of those that go on past
+   them); nonzero when one is not (the caller looks byte by byte). Bytes
+   as signed chars: 0x80..0xBF are below -64, and so on. */
+static unsigned llmg__utf8_check16(__m128i v, unsigned *cross)
+{
+#define LLMG__B(x) _mm_set1_epi8((char)(x))
+    __m128i cont  = _mm_cmplt_epi8(v, LLMG__B(-64));                                   /* 80..BF */
+    __m128i lead2 = _mm_and_si128(_mm_cmpgt_epi8(v, LLMG__B(-63)), _mm_cmplt_epi8(v, LLMG__B(-32)));  /* C2..DF */
+    __m128i lead3 = _mm_and_si128(_mm_cmpgt_epi8(v, LLMG__B(-33)), _mm_cmplt_epi8(v, LLMG__B(-16)));  /* E0..EF */
+    __m128i lead4 = _mm_and_si128(_mm_cmpgt_epi8(v, LLMG__B(-17)), _mm_cmplt_epi8(v, LLMG__B(-11)));  /* F0..F4 */
+    __m128i l34 = _mm_or_si128(lead3, lead4), lead = _mm_or_si128(lead2, l34);
+    __m128i expect = _mm_or_si128(_mm_slli_si128(lead, 1),
+                                  _mm_or_si128(_mm_slli_si128(l34, 2), _mm_slli_si128(lead4, 3)));
+    __m128i err = _mm_xor_si128(cont, expect);                 /* a continuation where none is due, or none where one is */
+    err = _mm_or_si128(err, _mm_andnot_si128(_mm_or_si128(cont, lead), _mm_cmplt_epi8(v, _mm_setzero_si128())));  /* C0, C1, F5..FF */
+    /* the second byte after E0 (A0..BF), ED (80..9F), F0 (90..BF), F4 (80..8F) */
+    err = _mm_or_si128(err, _mm_and_si128(_mm_slli_si128(_mm_cmpeq_epi8(v, LLMG__B(-32)), 1), _mm_cmplt_epi8(v, LLMG__B(-96))));
+    err = _mm_or_si128(err, _mm_and_si128(_mm_slli_si128(_mm_cmpeq_epi8(v, LLMG__B(-19)), 1), _mm_cmpgt_epi8(v, LLMG__B(-97))));
+    err = _mm_or_si128(err, _mm_and_si128(_mm_slli_si128(_mm_cmpeq_epi8(v, LLMG__B(-16)), 1), _mm_cmplt_epi8(v, LLMG__B(-112))));
+    err = _mm_or_si128(err, _mm_and_si128(_mm_slli_si128(_mm_cmpeq_epi8(v, LLMG__B(-12)), 1), _mm_cmpgt_epi8(v, LLMG__B(-113))));
+#undef LLMG__B
+    *cross = ((unsigned)_mm_movemask_epi8(lead) & 0x8000u) | ((unsigned)_mm_movemask_epi8(l34) & 0x4000u)
+             | ((unsigned)_mm_movemask_epi8(lead4) & 0x2000u);
+    return (unsigned)_mm_movemask_epi8(err);
+}
+#endif
+
 /* llmg__json_text_run that copies what it passes to d, which must hold n
    bytes: with SSE2 sixteen at a time are stored before they are looked
-   at (past the run d may be written over), valid UTF-8 among them kept
-   in place. */
+   at (past the run d may be written over), their UTF-8 checked at once;
+   byte by byte only around invalid UTF-8. */
 static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d)
 {
     size_t i = 0, r;
     int k;
 #ifdef LLMG__SSE2
     const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(' ');
-    while (n - i >= 16) {                       /* signed: below ' ' and above 0x7F at once */
+    const __m128i none = _mm_set1_epi8(-1);
+    size_t j;
+    while (n - i >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                                                         _mm_cmpeq_epi8(v, bslash)),
-                                                            _mm_cmplt_epi8(v, space)));
+        unsigned hi = (unsigned)_mm_movemask_epi8(v), cross;
+        unsigned stop = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                         _mm_and_si128(_mm_cmplt_epi8(v, space), _mm_cmpgt_epi8(v, none))));
         size_t base = i;
         _mm_storeu_si128((__m128i *)(void *)(d + i), v);
-        i += 16;
-        while (m) {                             /* each sequence of the block, one mask */
-            size_t j = base + llmg__ctz(m);
-            if (p[j] < 0x80 || (k = llmg__utf8_at(p + j, n - j)) <= 0) return j;
-            j += (size_t)k;
-            if (j > i) {                        /* it goes on past the block */
-                memcpy(d + i, p + i, j - i);
-                i = j;
-                break;
+        if (hi && llmg__utf8_check16(v, &cross) != 0) {
+            unsigned m = stop | hi;             /* invalid UTF-8 in the block: each sequence */
+            i += 16;
+            while (m) {
+                j = base + llmg__ctz(m);
+                if (p[j] < 0x80 || (k = llmg__utf8_at(p + j, n - j)) <= 0) return j;
+                j += (size_t)k;
+                if (j > i) {                    /* it goes on past the block */
+                    memcpy(d + i, p + i, j - i);
+                    i = j;
+                    break;
+                }
+                m &= ~0u << (j - base);
             }
-            m &= ~0u << (j - base);
+            continue;
         }
+        if (hi) stop |= cross;
+        if (!stop) {
+            i += 16;
+            continue;
+        }
+        j = base + llmg__ctz(stop);             /* a byte to escape, or a lead byte whose */
+        if (p[j] < 0x80 || (k = llmg__utf8_at(p + j, n - j)) <= 0) return j;  /* sequence goes on */
+        i = j + (size_t)k;
+        memcpy(d + base + 16, p + base + 16, i - base - 16);
     }
 #endif
     for (;;) {
@@ -4317,6 +4384,8 @@ LLMG_API llmg_status llmg_json_writer_init(llmg_json_writer *w, const llmg_json_
     if (opts) w->_o = *opts;
     w->_o.max_depth = LLMG__DEF(w->_o.max_depth, (size_t)512);
     w->_o.max_bytes = LLMG__DEF(w->_o.max_bytes, (size_t)-1 / 2);
+    w->_o.sink_bytes = LLMG__DEF(w->_o.sink_bytes, (size_t)64 * 1024);
+    if (w->_o.sink_bytes < 64) w->_o.sink_bytes = 64;
     st = llmg__allocator_resolve(&w->_o.allocator, &w->_o.allocator, err);
     if (st != LLMG_OK) {
         memset(&w->_o.allocator, 0, sizeof w->_o.allocator);
@@ -4331,6 +4400,7 @@ LLMG_API void llmg_json_writer_reset(llmg_json_writer *w)
 {
     llmg__buf_clear(&w->out);
     w->_stack.len = 0;
+    w->_sunk = 0;
     w->_comma = w->_key = 0;
     if (w->_o.allocator.alloc_fn) memset(&w->_err, 0, sizeof w->_err);
 }
@@ -4363,14 +4433,45 @@ static llmg_status llmg__jw_fail(llmg_json_writer *w, llmg_status code, const ch
 {
     w->_err.code = code;
     w->_err.msg = msg;
-    w->_err.offset = w->out.len;
+    w->_err.offset = w->_sunk + w->out.len;
     w->_err.provider = NULL;
     return code;
 }
 
+/* Hands out to the sink. */
+static llmg_status llmg__jw_sink(llmg_json_writer *w)
+{
+    if (w->out.len == 0) return LLMG_OK;
+    if (w->_o.sink(w->_o.sink_user, w->out.ptr, w->out.len) != 0)
+        return llmg__jw_fail(w, LLMG_E_HOST, LLMG__MSG("json writer: the sink refused the output"));
+    w->_sunk += w->out.len;
+    llmg__buf_clear(&w->out);
+    return LLMG_OK;
+}
+
+/* Before more output: out goes to the sink once it holds sink_bytes. */
+static llmg_status llmg__jw_spill(llmg_json_writer *w)
+{
+    return w->_o.sink && w->out.len >= w->_o.sink_bytes ? llmg__jw_sink(w) : LLMG_OK;
+}
+
+LLMG_API llmg_status llmg_json_writer_flush(llmg_json_writer *w)
+{
+    if (w->_err.code < 0) return w->_err.code;
+    return w->_o.sink ? llmg__jw_sink(w) : LLMG_OK;
+}
+
+/* The room out may still grow by: max_bytes less what the sink took. */
+static size_t llmg__jw_limit(const llmg_json_writer *w)
+{
+    return w->_o.max_bytes - (size_t)w->_sunk;
+}
+
 static llmg_status llmg__jw_put(llmg_json_writer *w, const char *s, size_t n)
 {
-    llmg_status st = llmg__buf_append(&w->out, &w->_o.allocator, s, n, w->_o.max_bytes);
+    llmg_status st = llmg__jw_spill(w);
+    if (st != LLMG_OK) return st;
+    st = llmg__buf_append(&w->out, &w->_o.allocator, s, n, llmg__jw_limit(w));
     if (st == LLMG_E_LIMIT)
         return llmg__jw_fail(w, st, LLMG__MSG("json writer: output longer than opts.max_bytes"));
     if (st != LLMG_OK) return llmg__jw_fail(w, st, LLMG__MSG("json writer: out of memory"));
@@ -4393,7 +4494,7 @@ static llmg_status llmg__jw_pre(llmg_json_writer *w)
         w->_key = 0;
         return LLMG_OK;
     }
-    if (top == '\0' && w->out.len > 0)
+    if (top == '\0' && (w->out.len > 0 || w->_sunk > 0))
         return llmg__jw_fail(w, LLMG_E_ARG, LLMG__MSG("json writer: one top-level value only"));
     if (w->_comma) return llmg__jw_put(w, ",", 1);
     return LLMG_OK;
@@ -4407,8 +4508,8 @@ static llmg_status llmg__jw_post(llmg_json_writer *w, llmg_status st)
 
 static const char llmg__hexdig[] = "0123456789abcdef";
 
-/* Escapes s[0..n) the way Ruby's generator does. */
-static llmg_status llmg__jw_escape(llmg_json_writer *w, const char *s, size_t n)
+/* Escapes s[0..n) the way Ruby's generator does, in one piece. */
+static llmg_status llmg__jw_escape_piece(llmg_json_writer *w, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
@@ -4417,7 +4518,7 @@ static llmg_status llmg__jw_escape(llmg_json_writer *w, const char *s, size_t n)
     /* Written in place: the room left always holds the rest of s as it is
        (no byte of s is written shorter), and is made larger before an
        escape that writes more than it reads. */
-    st = llmg__buf_reserve(&w->out, &w->_o.allocator, n, w->_o.max_bytes);
+    st = llmg__buf_reserve(&w->out, &w->_o.allocator, n, llmg__jw_limit(w));
     if (st != LLMG_OK) goto fail;
     o = w->out.ptr + w->out.len;
     while (st == LLMG_OK && i < n) {
@@ -4456,7 +4557,7 @@ static llmg_status llmg__jw_escape(llmg_json_writer *w, const char *s, size_t n)
         }
         if (elen > used && (size_t)(w->out.ptr + w->out.cap - 1 - o) < n - i - used + elen) {
             w->out.len = (size_t)(o - w->out.ptr);
-            st = llmg__buf_reserve(&w->out, &w->_o.allocator, n - i - used + elen, w->_o.max_bytes);
+            st = llmg__buf_reserve(&w->out, &w->_o.allocator, n - i - used + elen, llmg__jw_limit(w));
             if (st != LLMG_OK) break;
             o = w->out.ptr + w->out.len;
         }
@@ -4476,6 +4577,27 @@ fail:
     return llmg__jw_fail(w, st, st == LLMG_E_SYNTAX ? LLMG__MSG("json writer: string is not valid UTF-8")
                               : st == LLMG_E_LIMIT ? LLMG__MSG("json writer: output longer than opts.max_bytes")
                               : LLMG__MSG("json writer: out of memory"));
+}
+
+/* Escapes s[0..n); with a sink, a long s goes in pieces of about
+   sink_bytes. A piece ends before the last byte of the four up to its end
+   that is not a continuation byte, or, when all four are, at its end (no
+   lead byte there for one to continue): no character and no maximal
+   invalid subpart is split. */
+static llmg_status llmg__jw_escape(llmg_json_writer *w, const char *s, size_t n)
+{
+    llmg_status st;
+    while (w->_o.sink && n > w->_o.sink_bytes) {
+        size_t k = w->_o.sink_bytes, back;
+        for (back = 0; back < 4 && ((unsigned char)s[k - back] & 0xC0) == 0x80; back++) {}
+        if (back < 4) k -= back;
+        st = llmg__jw_escape_piece(w, s, k);
+        if (st == LLMG_OK) st = llmg__jw_spill(w);
+        if (st != LLMG_OK) return st;
+        s += k;
+        n -= k;
+    }
+    return llmg__jw_escape_piece(w, s, n);
 }
 
 static llmg_status llmg__jw_quoted(llmg_json_writer *w, const char *s, size_t n)

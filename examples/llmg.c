@@ -198,9 +198,18 @@ static int parse_opts(int argc, char **argv, cli_opts *o, int allow_depth)
     return 1;
 }
 
+/* A writer's sink: the output straight to a FILE. */
+static int file_sink(void *user, const char *bytes, size_t len)
+{
+    return fwrite(bytes, 1, len, (FILE *)user) != len;
+}
+
+/* Ends the writer's line on stdout (what a sink did not take yet first). */
 static int print_line(llmg_json_writer *w)
 {
-    llmg_str s = llmg_json_writer_str(w);
+    llmg_str s;
+    llmg_json_writer_flush(w);
+    s = llmg_json_writer_str(w);
     fwrite(s.ptr, 1, s.len, stdout);
     fputc('\n', stdout);
     llmg_json_writer_reset(w);
@@ -513,6 +522,8 @@ static int cmd_replay(int argc, char **argv)
     len = in_body.len;
     memset(&wo, 0, sizeof wo);
     wo.replace_invalid_utf8 = 1;
+    wo.sink = file_sink;                /* a long message goes out as it is written */
+    wo.sink_user = stdout;
     llmg_json_writer_init(&out.w, &wo, NULL);
 
     if (status != 200) {

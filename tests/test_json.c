@@ -338,11 +338,42 @@ static llmg_status escaped(const char *s, size_t n, int replace, t_str *out)
     return st;
 }
 
+static int sink_to(void *user, const char *bytes, size_t len)
+{
+    t_str *out = (t_str *)user;
+    if (len == 0 || len > 64 * 7 + 6) return 1;      /* never empty; out held about sink_bytes */
+    t_str_add(out, bytes, len);
+    return 0;
+}
+
+/* s written as a string through a sink of sink_bytes, flushed, into out. */
+static llmg_status sink_write(const char *s, size_t n, int replace, size_t sink_bytes, t_str *out)
+{
+    llmg_json_writer w;
+    llmg_json_writer_opts wo;
+    llmg_str v;
+    llmg_status st;
+    memset(&wo, 0, sizeof wo);
+    wo.replace_invalid_utf8 = replace;
+    wo.sink = sink_to;
+    wo.sink_user = out;
+    wo.sink_bytes = sink_bytes;
+    llmg_json_writer_init(&w, &wo, NULL);
+    v.ptr = s;
+    v.len = n;
+    st = llmg_json_write_str(&w, v);
+    if (st == LLMG_OK) st = llmg_json_writer_flush(&w);
+    if (st == LLMG_OK && llmg_json_writer_str(&w).len != 0) st = LLMG_E_ARG;
+    llmg_json_writer_free(&w);
+    return st;
+}
+
 /* Long strings are escaped sixteen bytes at a time where the compiler has
    SSE2: every piece (plain, escaped, UTF-8 of each length, invalid UTF-8 of
    each kind) at every position against the block ends gives what it gives
    alone, in both modes. The pieces never join (none starts with a
-   continuation byte), so the whole is the pieces' outputs in order. */
+   continuation byte), so the whole is the pieces' outputs in order; and
+   through a sink, which takes the output in pieces, the same bytes. */
 static void test_json_writer_long_strings(void)
 {
     static const char *const atoms[] = {
@@ -371,9 +402,18 @@ static void test_json_writer_long_strings(void)
             if (escaped(a, strlen(a), replace, &want) != LLMG_OK) invalid = 1;
         }
         st = escaped(in.p ? in.p : "", in.len, replace, &got);
+        if (st == LLMG_OK) {
+            /* through a sink at its smallest: the same bytes, in pieces */
+            t_str sunk;
+            memset(&sunk, 0, sizeof sunk);
+            if (sink_write(in.p ? in.p : "", in.len, replace, 64, &sunk) != LLMG_OK
+                || sunk.len != got.len + 2 || (got.len && memcmp(sunk.p + 1, got.p, got.len) != 0))
+                bad++;
+            t_str_free(&sunk);
+        }
         if (!replace && invalid) {
             if (st != LLMG_E_SYNTAX) bad++;
-        } else if (st != LLMG_OK || got.len != want.len || memcmp(got.p, want.p, want.len) != 0) {
+        } else if (st != LLMG_OK || got.len != want.len || (want.len && memcmp(got.p, want.p, want.len) != 0)) {
             if (!bad) t_note("round %s", replace ? "replacing" : "strict");
             bad++;
         }
@@ -382,6 +422,78 @@ static void test_json_writer_long_strings(void)
         t_str_free(&got);
     }
     CHECK(bad == 0);
+}
+
+static int sink_refuse(void *user, const char *bytes, size_t len)
+{
+    (void)bytes;
+    (void)len;
+    return --*(int *)user < 0;
+}
+
+/* A writer with a sink: a document written in pieces is the document;
+   max_bytes counts what the sink took; one top-level value across what
+   it took; a sink that refuses stops the writer (LLMG_E_HOST, sticky, at
+   the offset reached). */
+static void test_json_writer_sink(void)
+{
+    llmg_json_writer w, plain;
+    llmg_json_writer_opts wo;
+    llmg_error err;
+    t_str got;
+    int k, left;
+    memset(&got, 0, sizeof got);
+    memset(&wo, 0, sizeof wo);
+    wo.sink = sink_to;
+    wo.sink_user = &got;
+    wo.sink_bytes = 1;                          /* raised to 64 */
+    CHECK(llmg_json_writer_init(&w, &wo, NULL) == LLMG_OK);
+    CHECK(llmg_json_writer_init(&plain, NULL, NULL) == LLMG_OK);
+    llmg_json_write_arr_begin(&w);
+    llmg_json_write_arr_begin(&plain);
+    for (k = 0; k < 200; k++) {
+        llmg_json_write_strc(&w, "caf\xc3\xa9 \"quoted\"");
+        llmg_json_write_strc(&plain, "caf\xc3\xa9 \"quoted\"");
+        llmg_json_write_int(&w, k);
+        llmg_json_write_int(&plain, k);
+    }
+    llmg_json_write_arr_end(&w);
+    llmg_json_write_arr_end(&plain);
+    CHECK(llmg_json_writer_str(&w).len < 64 + 32);
+    CHECK(llmg_json_writer_flush(&w) == LLMG_OK && llmg_json_writer_str(&w).len == 0);
+    CHECK(got.len == llmg_json_writer_str(&plain).len
+          && memcmp(got.p, llmg_json_writer_str(&plain).ptr, got.len) == 0);
+    CHECK(llmg_json_write_int(&w, 1) == LLMG_E_ARG);    /* the array went to the sink: still one value */
+    llmg_json_writer_free(&w);
+    llmg_json_writer_free(&plain);
+    t_str_free(&got);
+
+    /* max_bytes counts the sunk bytes */
+    memset(&got, 0, sizeof got);
+    wo.sink_bytes = 64;
+    wo.max_bytes = 300;
+    CHECK(llmg_json_writer_init(&w, &wo, NULL) == LLMG_OK);
+    llmg_json_write_arr_begin(&w);
+    for (k = 0; k < 100 && llmg_json_write_strc(&w, "0123456789") == LLMG_OK; k++) {}
+    CHECK(llmg_json_writer_status(&w, &err) == LLMG_E_LIMIT);
+    CHECK(err.offset == got.len + llmg_json_writer_str(&w).len && got.len > 0 && err.offset <= 300);
+    llmg_json_writer_free(&w);
+    t_str_free(&got);
+
+    /* a sink that refuses the second time */
+    left = 1;
+    memset(&wo, 0, sizeof wo);
+    wo.sink = sink_refuse;
+    wo.sink_user = &left;
+    wo.sink_bytes = 64;
+    CHECK(llmg_json_writer_init(&w, &wo, NULL) == LLMG_OK);
+    llmg_json_write_arr_begin(&w);
+    for (k = 0; k < 100 && llmg_json_write_strc(&w, "0123456789") == LLMG_OK; k++) {}
+    CHECK(k > 5 && k < 20);
+    CHECK(llmg_json_writer_status(&w, &err) == LLMG_E_HOST && strstr(err.msg, "sink") != NULL);
+    CHECK(err.offset >= 64 && err.offset < 160);
+    CHECK(llmg_json_writer_flush(&w) == LLMG_E_HOST);
+    llmg_json_writer_free(&w);
 }
 
 /* tokenize -> write -> tokenize -> write is stable, and the first write
@@ -709,6 +821,7 @@ void suite_json(void)
     RUN(test_json_navigation);
     RUN(test_json_writer_exact);
     RUN(test_json_writer_long_strings);
+    RUN(test_json_writer_sink);
     RUN(test_json_round_trip);
     RUN(test_json_doubles_against_libc);
     RUN(test_json_hostile);

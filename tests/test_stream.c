@@ -644,8 +644,8 @@ static void test_stream_lane(void)
         "\"a\001b\"", "\"\377\"", "\"\342\202\"", "\"\342\202\254 \360\237\231\202\"", "\"\\x\"", "\"a\\\\\"",
         "\"\xed\xa0\x80\"", "\"long text long text long text long text \\/ done\"", "1", "null", "\"a\"\"b\"",
         /* long ones: UTF-8 across sixteen-byte blocks, escapes in them, past a new block's room */
-        "\"0123456789abcd\xc3\xa9 and \xe2\x82\xac across \xf0\x9f\x99\x82 blocks, \\n at 40, \\u00e9\\u20ac, "
-        "then plain text for long enough to pass the room of a short block\"",
+        ("\"0123456789abcd\xc3\xa9 and \xe2\x82\xac across \xf0\x9f\x99\x82 blocks, \\n at 40, \\u00e9\\u20ac, "
+         "then plain text for long enough to pass the room of a short block\""),
         "\"0123456789abcdefghijklmn\xe2\x82 then plain text\"", "\"0123456789abcdefghijklmnopq\001r\"",
         "\"0123456789abcdefghijklmnopq\\ud83d\\ude00 rest\"", "\"0123456789abcdefghijklmnopqrstuvwxyz no end"
     };
