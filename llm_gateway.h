@@ -3156,43 +3156,18 @@ static int llmg__utf8_at(const unsigned char *s, size_t n)
     return llmg__utf8_seq(s, n);
 }
 
-/* How many bytes from p on a string may hold as they are, valid UTF-8
-   included: it stops at '"', '\\', a control byte, and a sequence that is
-   invalid or cut short at n. */
-static size_t llmg__json_text_run(const unsigned char *p, size_t n)
+/* The byte a one-byte escape \e stands for; 0 when e is not one. */
+static char llmg__json_esc1(unsigned e)
 {
-    size_t i = 0;
-    int k;
-#ifdef LLMG__SSE2
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(' ');
-    while (n - i >= 16) {                       /* signed: below ' ' and above 0x7F at once */
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                                                         _mm_cmpeq_epi8(v, bslash)),
-                                                            _mm_cmplt_epi8(v, space)));
-        size_t base = i;
-        i += 16;
-        while (m) {                             /* each sequence of the block, one mask */
-            size_t j = base + llmg__ctz(m);
-            if (p[j] < 0x80 || (k = llmg__utf8_at(p + j, n - j)) <= 0) return j;
-            j += (size_t)k;
-            if (j >= i) {
-                i = j;
-                break;
-            }
-            m &= ~0u << (j - base);
-        }
+    switch (e) {
+    case '"': case '\\': case '/': return (char)e;
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default:  return 0;
     }
-#endif
-    while (i < n) {
-        if (llmg__json_plain[p[i]]) {
-            i += llmg__json_plain_run(p + i, n - i);
-        } else {
-            if (p[i] < 0x80 || (k = llmg__utf8_at(p + i, n - i)) <= 0) return i;
-            i += (size_t)k;
-        }
-    }
-    return i;
 }
 
 #ifdef LLMG__SSE2
@@ -3225,10 +3200,12 @@ static unsigned llmg__utf8_check16(__m128i v, unsigned *cross)
 }
 #endif
 
-/* llmg__json_text_run that copies what it passes to d, which must hold n
-   bytes: with SSE2 sixteen at a time are stored before they are looked
-   at (past the run d may be written over), their UTF-8 checked at once;
-   byte by byte only around invalid UTF-8. */
+/* How many bytes from p on a string may hold as they are, valid UTF-8
+   included: it stops at '"', '\\', a control byte, and a sequence that is
+   invalid or cut short at n. What it passes is copied to d unless d is
+   NULL; d must hold n bytes: with SSE2 sixteen at a time are stored
+   before they are looked at (past the run d may be written over), their
+   UTF-8 checked at once; byte by byte only around invalid UTF-8. */
 static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d)
 {
     size_t i = 0, r;
@@ -3244,7 +3221,7 @@ static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d)
             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
                          _mm_and_si128(_mm_cmplt_epi8(v, space), _mm_cmpgt_epi8(v, none))));
         size_t base = i;
-        _mm_storeu_si128((__m128i *)(void *)(d + i), v);
+        if (d) _mm_storeu_si128((__m128i *)(void *)(d + i), v);
         if (hi && llmg__utf8_check16(v, &cross) != 0) {
             unsigned m = stop | hi;             /* invalid UTF-8 in the block: each sequence */
             i += 16;
@@ -3253,7 +3230,7 @@ static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d)
                 if (p[j] < 0x80 || (k = llmg__utf8_at(p + j, n - j)) <= 0) return j;
                 j += (size_t)k;
                 if (j > i) {                    /* it goes on past the block */
-                    memcpy(d + i, p + i, j - i);
+                    if (d) memcpy(d + i, p + i, j - i);
                     i = j;
                     break;
                 }
@@ -3269,16 +3246,34 @@ static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d)
         j = base + llmg__ctz(stop);             /* a byte to escape, or a lead byte whose */
         if (p[j] < 0x80 || (k = llmg__utf8_at(p + j, n - j)) <= 0) return j;  /* sequence goes on */
         i = j + (size_t)k;
-        memcpy(d + base + 16, p + base + 16, i - base - 16);
+        if (d) memcpy(d + base + 16, p + base + 16, i - base - 16);
     }
 #endif
     for (;;) {
         r = llmg__json_plain_run(p + i, n - i);
-        memcpy(d + i, p + i, r);
+        if (d) memcpy(d + i, p + i, r);
         i += r;
         if (i >= n || p[i] < 0x80 || (k = llmg__utf8_at(p + i, n - i)) <= 0) return i;
-        memcpy(d + i, p + i, (size_t)k);
+        if (d) memcpy(d + i, p + i, (size_t)k);
         i += (size_t)k;
+    }
+}
+
+static size_t llmg__json_text_run(const unsigned char *p, size_t n)
+{
+    return llmg__json_copy_run(p, n, NULL);
+}
+
+/* How many bytes from p on a string holds as whole characters: what
+   llmg__json_text_run passes and complete one-byte escapes (it stops
+   before a \u escape too). */
+static size_t llmg__json_str_run(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    for (;;) {
+        i += llmg__json_text_run(p + i, n - i);
+        if (i + 1 >= n || p[i] != '\\' || !llmg__json_esc1(p[i + 1])) return i;
+        i += 2;
     }
 }
 
@@ -3867,20 +3862,6 @@ static size_t llmg__utf8_put(uint32_t cp, char *d)
     d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
     d[3] = (char)(0x80 | (cp & 0x3F));
     return 4;
-}
-
-/* The byte a one-byte escape \e stands for; 0 when e is not one. */
-static char llmg__json_esc1(unsigned e)
-{
-    switch (e) {
-    case '"': case '\\': case '/': return (char)e;
-    case 'b': return '\b';
-    case 'f': return '\f';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    default:  return 0;
-    }
 }
 
 /* The string at p[0] == '"' in p[0..n): its length, quotes included, and
@@ -5072,7 +5053,7 @@ LLMG_API llmg_status llmg_pjson_feed(llmg_pjson *p, const void *data, size_t len
     left = (uint64_t)p->_o.max_bytes - p->_v._pos;
     n = (uint64_t)len < left ? len : (size_t)left;
     while (i < n && st == LLMG_OK) {
-        size_t k = p->_v._state == LLMG__J_STR ? llmg__json_plain_run(in + i, n - i) : 0;
+        size_t k = p->_v._state == LLMG__J_STR ? llmg__json_str_run(in + i, n - i) : 0;
         if (k) {
             st = llmg__pjson_plain(p, in + i, k);
         } else {
