@@ -1183,7 +1183,8 @@ LLMG_API llmg_status llmg_usage_write_json(const llmg_usage *u, llmg_json_writer
    MEMORY
      Delta strings are borrowed views valid until the next call on the
      stream: into the fed bytes when the JSON string has no escape, else
-     into one reused scratch buffer. Nothing is allocated per event in
+     into one reused scratch buffer, or into the message where the delta
+     was appended. Nothing is allocated per event in
      steady state; the message grows through the allocator within
      max_message_bytes.                                                      */
 
@@ -8308,7 +8309,10 @@ static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event 
     ev->content_index = LLMG__NO_BLOCK;
     ev->delta = delta;
     ev->signature = llmg__rstr(&s->_scratch, p->sig);
-    ev->id = ev->name = ev->message_delta = ev->partial_input = none;
+    ev->id = none;                       /* one by one: a chain reads each back from *ev */
+    ev->name = none;
+    ev->message_delta = none;
+    ev->partial_input = none;
     ev->tool_type = LLMG_BLOCK_NONE;
     ev->usage = NULL;
     ev->block = NULL;
@@ -8695,13 +8699,9 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
     n = sp->_in_len - sp->_in_pos;
     /* The delta is decoded straight into the block's text, past its end,
        and kept if the event is one like the lane's. The room for it is
-       what is free; when that is less than the text holds, the text
-       doubles (as appending would). A delta longer than the room goes the
-       long way. */
+       what the text has free: a delta that does not fit goes the long
+       way, which grows the text as appending does. */
     text = &s->_m.content[ln->block].text;
-    if (text->cap - text->len <= text->len
-        && llmg__buf_reserve(text, &s->_a, text->len, LLMG__NOLIMIT) != LLMG_OK)
-        return 0;
     room = text->cap - text->len;
     for (h = 0; h < ln->nholes; h++) {
         size_t k;
