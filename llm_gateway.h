@@ -3180,23 +3180,31 @@ static char llmg__json_esc1(unsigned e)
 static unsigned llmg__utf8_check16(__m128i v, unsigned *cross)
 {
 #define LLMG__B(x) _mm_set1_epi8((char)(x))
-    __m128i cont  = _mm_cmplt_epi8(v, LLMG__B(-64));                                   /* 80..BF */
-    __m128i lead2 = _mm_and_si128(_mm_cmpgt_epi8(v, LLMG__B(-63)), _mm_cmplt_epi8(v, LLMG__B(-32)));  /* C2..DF */
-    __m128i lead3 = _mm_and_si128(_mm_cmpgt_epi8(v, LLMG__B(-33)), _mm_cmplt_epi8(v, LLMG__B(-16)));  /* E0..EF */
-    __m128i lead4 = _mm_and_si128(_mm_cmpgt_epi8(v, LLMG__B(-17)), _mm_cmplt_epi8(v, LLMG__B(-11)));  /* F0..F4 */
+#define LLMG__IN(lo, hi) _mm_and_si128(_mm_cmpgt_epi8(v, LLMG__B(lo)), _mm_cmplt_epi8(v, LLMG__B(hi)))
+#define LLMG__AFTER(lead, bad) _mm_and_si128(_mm_slli_si128(_mm_cmpeq_epi8(v, LLMG__B(lead)), 1), bad)
+    __m128i cont  = _mm_cmplt_epi8(v, LLMG__B(-64));           /* 80..BF */
+    __m128i lead2 = LLMG__IN(-63, -32);                        /* C2..DF */
+    __m128i lead3 = LLMG__IN(-33, -16);                        /* E0..EF */
+    __m128i lead4 = LLMG__IN(-17, -11);                        /* F0..F4 */
     __m128i l34 = _mm_or_si128(lead3, lead4), lead = _mm_or_si128(lead2, l34);
-    __m128i expect = _mm_or_si128(_mm_slli_si128(lead, 1),
-                                  _mm_or_si128(_mm_slli_si128(l34, 2), _mm_slli_si128(lead4, 3)));
-    __m128i err = _mm_xor_si128(cont, expect);                 /* a continuation where none is due, or none where one is */
-    err = _mm_or_si128(err, _mm_andnot_si128(_mm_or_si128(cont, lead), _mm_cmplt_epi8(v, _mm_setzero_si128())));  /* C0, C1, F5..FF */
+    __m128i due = _mm_or_si128(_mm_slli_si128(lead, 1),
+                               _mm_or_si128(_mm_slli_si128(l34, 2), _mm_slli_si128(lead4, 3)));
+    __m128i high = _mm_cmplt_epi8(v, _mm_setzero_si128());
+    /* a continuation byte where none is due, or none where one is */
+    __m128i err = _mm_xor_si128(cont, due);
+    /* C0, C1, F5..FF */
+    err = _mm_or_si128(err, _mm_andnot_si128(_mm_or_si128(cont, lead), high));
     /* the second byte after E0 (A0..BF), ED (80..9F), F0 (90..BF), F4 (80..8F) */
-    err = _mm_or_si128(err, _mm_and_si128(_mm_slli_si128(_mm_cmpeq_epi8(v, LLMG__B(-32)), 1), _mm_cmplt_epi8(v, LLMG__B(-96))));
-    err = _mm_or_si128(err, _mm_and_si128(_mm_slli_si128(_mm_cmpeq_epi8(v, LLMG__B(-19)), 1), _mm_cmpgt_epi8(v, LLMG__B(-97))));
-    err = _mm_or_si128(err, _mm_and_si128(_mm_slli_si128(_mm_cmpeq_epi8(v, LLMG__B(-16)), 1), _mm_cmplt_epi8(v, LLMG__B(-112))));
-    err = _mm_or_si128(err, _mm_and_si128(_mm_slli_si128(_mm_cmpeq_epi8(v, LLMG__B(-12)), 1), _mm_cmpgt_epi8(v, LLMG__B(-113))));
+    err = _mm_or_si128(err, LLMG__AFTER(-32, _mm_cmplt_epi8(v, LLMG__B(-96))));
+    err = _mm_or_si128(err, LLMG__AFTER(-19, _mm_cmpgt_epi8(v, LLMG__B(-97))));
+    err = _mm_or_si128(err, LLMG__AFTER(-16, _mm_cmplt_epi8(v, LLMG__B(-112))));
+    err = _mm_or_si128(err, LLMG__AFTER(-12, _mm_cmpgt_epi8(v, LLMG__B(-113))));
+#undef LLMG__AFTER
+#undef LLMG__IN
 #undef LLMG__B
-    *cross = ((unsigned)_mm_movemask_epi8(lead) & 0x8000u) | ((unsigned)_mm_movemask_epi8(l34) & 0x4000u)
-             | ((unsigned)_mm_movemask_epi8(lead4) & 0x2000u);
+    *cross = ((unsigned)_mm_movemask_epi8(lead) & 0x8000u)    /* a lead byte at 15, */
+             | ((unsigned)_mm_movemask_epi8(l34) & 0x4000u)    /* of three or four at 14, */
+             | ((unsigned)_mm_movemask_epi8(lead4) & 0x2000u); /* of four at 13 */
     return (unsigned)_mm_movemask_epi8(err);
 }
 #endif
@@ -3480,6 +3488,15 @@ static int llmg__json_hexval(unsigned c)
     c |= 0x20;
     if (c >= 'a' && c <= 'f') return (int)(c - 'a' + 10);
     return -1;
+}
+
+/* The value of the four hex digits at p, or -1 when they are not. */
+static long llmg__json_hex4(const unsigned char *p)
+{
+    int a = llmg__json_hexval(p[0]), b = llmg__json_hexval(p[1]);
+    int c = llmg__json_hexval(p[2]), d = llmg__json_hexval(p[3]);
+    if ((a | b | c | d) < 0) return -1;
+    return (long)a << 12 | (long)b << 8 | (long)c << 4 | (long)d;
 }
 
 static void llmg__json_set_flag(llmg_json_stream *s, uint32_t flag)
@@ -3882,9 +3899,8 @@ static size_t llmg__json_scan_str(const unsigned char *p, size_t n, uint32_t *fl
             if (llmg__json_esc1(e)) {
                 i += 2;
             } else if (e == 'u' && n - i >= 6) {
-                int a = llmg__json_hexval(p[i + 2]), b = llmg__json_hexval(p[i + 3]);
-                int c2 = llmg__json_hexval(p[i + 4]), d = llmg__json_hexval(p[i + 5]);
-                if (a < 0 || b < 0 || c2 < 0 || d < 0 || (a == 0xD && b >= 8)) return 0;
+                long cp = llmg__json_hex4(p + i + 2);
+                if (cp < 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;   /* surrogates: the long way */
                 i += 6;
             } else {
                 return 0;
@@ -3913,17 +3929,16 @@ static size_t llmg__json_decode_str(const unsigned char *p, size_t lim, char *d,
             *dn = o;
             return i + 1;
         }
-        if (p[i] != '\\' || i + 1 >= lim) return 0;        /* control byte, not UTF-8 */
+        if (p[i] != '\\' || i + 1 >= lim) return 0;   /* a control byte, invalid UTF-8, a cut escape */
         if ((e = llmg__json_esc1(p[i + 1])) != 0) {
             d[o++] = e;
             i += 2;
             continue;
         }
         if (lim - i >= 6 && p[i + 1] == 'u') {
-            int h0 = llmg__json_hexval(p[i + 2]), h1 = llmg__json_hexval(p[i + 3]);
-            int h2 = llmg__json_hexval(p[i + 4]), h3 = llmg__json_hexval(p[i + 5]);
-            if (h0 >= 0 && h1 >= 0 && h2 >= 0 && h3 >= 0 && !(h0 == 0xD && h1 >= 8)) {
-                o += llmg__utf8_put((uint32_t)(h0 << 12 | h1 << 8 | h2 << 4 | h3), d + o);
+            long cp = llmg__json_hex4(p + i + 2);
+            if (cp >= 0 && !(cp >= 0xD800 && cp <= 0xDFFF)) {
+                o += llmg__utf8_put((uint32_t)cp, d + o);
                 i += 6;
                 continue;
             }
@@ -4165,12 +4180,10 @@ static int llmg__json_unescape_next(const char *src, size_t *at, size_t end, cha
     piece->len = 1;
     switch (src[i + 1]) {
     case 'u':
-        cp = 0;
-        for (j = 0; j < 4; j++) cp = (cp << 4) | (uint32_t)llmg__json_hexval((unsigned char)src[i + 2 + j]);
+        cp = (uint32_t)llmg__json_hex4((const unsigned char *)src + i + 2);
         i += 6;
         if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t lo = 0;
-            for (j = 0; j < 4; j++) lo = (lo << 4) | (uint32_t)llmg__json_hexval((unsigned char)src[i + 2 + j]);
+            uint32_t lo = (uint32_t)llmg__json_hex4((const unsigned char *)src + i + 2);
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             i += 6;
         }
@@ -8715,7 +8728,8 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
         if (ln->kind[h] == 'n') k = llmg__json_scan_num(w + pd, n - pd, &f);
         else if (w[pd] != '"') k = 0;
         else if (ln->kind[h] == 's') k = llmg__json_scan_str(w + pd, n - pd, &f);
-        else k = llmg__json_decode_str(w + pd, n - pd < room ? n - pd : room, text->ptr + text->len, &dlen);
+        else k = llmg__json_decode_str(w + pd, n - pd < room ? n - pd : room,
+                                       text->ptr + text->len, &dlen);
         if (k == 0 || (ln->kind[h] == 'd' && dlen == 0)) return 0;   /* an empty delta: the long way */
         pd += k;
     }
