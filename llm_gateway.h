@@ -3915,7 +3915,7 @@ static size_t llmg__json_scan_str(const unsigned char *p, size_t n, uint32_t *fl
    the same pass unescaped into d: the lexeme's length (quotes included)
    with *dn the bytes written, or 0 when it does not settle it (no closing
    quote in the first lim bytes, a surrogate escape, anything the scan
-   refuses). d must hold lim bytes (llmg__json_copy_run). */
+   refuses). lim is at least 1; d must hold lim bytes (llmg__json_copy_run). */
 static size_t llmg__json_decode_str(const unsigned char *p, size_t lim, char *d, size_t *dn)
 {
     size_t i = 1, o = 0, r;
@@ -8716,6 +8716,7 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
        way, which grows the text as appending does. */
     text = &s->_m.content[ln->block].text;
     room = text->cap - text->len;
+    if (room < 2) return 0;                     /* not even "" (and no buffer yet) */
     for (h = 0; h < ln->nholes; h++) {
         size_t k;
         uint32_t f = 0;
