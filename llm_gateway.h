@@ -3158,119 +3158,169 @@ static int llmg__utf8_at(const unsigned char *s, size_t n)
 }
 
 /* The byte a one-byte escape \e stands for; 0 when e is not one. */
-static char llmg__json_esc1(unsigned e)
-{
-    switch (e) {
-    case '"': case '\\': case '/': return (char)e;
-    case 'b': return '\b';
-    case 'f': return '\f';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    default:  return 0;
-    }
-}
+static const char llmg__json_esc1_tab[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, '"', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '/',
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\\', 0, 0, 0,
+    0, 0, '\b', 0, 0, 0, '\f', 0, 0, 0, 0, 0, 0, 0, '\n', 0,
+    0, 0, '\r', 0, '\t', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+static char llmg__json_esc1(unsigned e) { return e < 128 ? llmg__json_esc1_tab[e] : 0; }
+
+/* The letter after the backslash that writes the control byte c (a 'u':
+   \u00XX); '"' and '\\' are written as themselves after one. */
+static const char llmg__json_ctl_esc[33] = "uuuuuuuubtnufruuuuuuuuuuuuuuuuuu";
+static const char llmg__hexdig[] = "0123456789abcdef";
 
 #ifdef LLMG__SSE2
-/* The UTF-8 of the sixteen bytes v (at a character boundary), checked at
-   once: 0 when every sequence that starts in them is valid, as far as
-   they go (*cross then flags the lead bytes of those that go on past
-   them); nonzero when one is not (the caller looks byte by byte). Bytes
-   as signed chars: 0x80..0xBF are below -64, and so on. */
-static unsigned llmg__utf8_check16(__m128i v, unsigned *cross)
+/* The UTF-8 of the sixteen bytes v, which start at a character boundary,
+   checked at once: 0 when every sequence that starts in them is valid as
+   far as they go, nonzero when one is not (the caller looks byte by
+   byte); *leads flags their lead bytes of two to four. In w = v ^ 0x80 a
+   lead byte's class is one signed compare: C0.. is above 0x3F, E0.. above
+   0x5F, F0.. above 0x6F, and ASCII below 0. */
+static unsigned llmg__utf8_check16(__m128i v, unsigned *leads)
 {
 #define LLMG__B(x) _mm_set1_epi8((char)(x))
-#define LLMG__IN(lo, hi) _mm_and_si128(_mm_cmpgt_epi8(v, LLMG__B(lo)), _mm_cmplt_epi8(v, LLMG__B(hi)))
 #define LLMG__AFTER(lead, bad) _mm_and_si128(_mm_slli_si128(_mm_cmpeq_epi8(v, LLMG__B(lead)), 1), bad)
-    __m128i cont  = _mm_cmplt_epi8(v, LLMG__B(-64));           /* 80..BF */
-    __m128i lead2 = LLMG__IN(-63, -32);                        /* C2..DF */
-    __m128i lead3 = LLMG__IN(-33, -16);                        /* E0..EF */
-    __m128i lead4 = LLMG__IN(-17, -11);                        /* F0..F4 */
-    __m128i l34 = _mm_or_si128(lead3, lead4), lead = _mm_or_si128(lead2, l34);
-    __m128i due = _mm_or_si128(_mm_slli_si128(lead, 1),
-                               _mm_or_si128(_mm_slli_si128(l34, 2), _mm_slli_si128(lead4, 3)));
-    __m128i high = _mm_cmplt_epi8(v, _mm_setzero_si128());
+    __m128i w = _mm_xor_si128(v, LLMG__B(0x80));
+    __m128i l2 = _mm_cmpgt_epi8(w, LLMG__B(0x3F)), l3 = _mm_cmpgt_epi8(w, LLMG__B(0x5F));
+    __m128i l4 = _mm_cmpgt_epi8(w, LLMG__B(0x6F)), cont = _mm_cmplt_epi8(v, LLMG__B(-64));
     /* a continuation byte where none is due, or none where one is */
-    __m128i err = _mm_xor_si128(cont, due);
-    /* C0, C1, F5..FF */
-    err = _mm_or_si128(err, _mm_andnot_si128(_mm_or_si128(cont, lead), high));
+    __m128i err = _mm_xor_si128(cont, _mm_or_si128(_mm_slli_si128(l2, 1),
+                                                  _mm_or_si128(_mm_slli_si128(l3, 2), _mm_slli_si128(l4, 3))));
+    err = _mm_or_si128(err, _mm_andnot_si128(_mm_cmpgt_epi8(w, LLMG__B(0x41)), l2));   /* C0, C1 */
+    err = _mm_or_si128(err, _mm_cmpgt_epi8(w, LLMG__B(0x74)));                         /* F5..FF */
     /* the second byte after E0 (A0..BF), ED (80..9F), F0 (90..BF), F4 (80..8F) */
-    err = _mm_or_si128(err, LLMG__AFTER(-32, _mm_cmplt_epi8(v, LLMG__B(-96))));
-    err = _mm_or_si128(err, LLMG__AFTER(-19, _mm_cmpgt_epi8(v, LLMG__B(-97))));
-    err = _mm_or_si128(err, LLMG__AFTER(-16, _mm_cmplt_epi8(v, LLMG__B(-112))));
-    err = _mm_or_si128(err, LLMG__AFTER(-12, _mm_cmpgt_epi8(v, LLMG__B(-113))));
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(v, LLMG__B(0x10)), LLMG__B(0xF0)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, LLMG__B(0xED)),
+                                                    _mm_cmpeq_epi8(v, LLMG__B(0xF4)))))) {
+        err = _mm_or_si128(err, LLMG__AFTER(0xE0, _mm_cmplt_epi8(v, LLMG__B(-96))));
+        err = _mm_or_si128(err, LLMG__AFTER(0xED, _mm_cmpgt_epi8(v, LLMG__B(-97))));
+        err = _mm_or_si128(err, LLMG__AFTER(0xF0, _mm_cmplt_epi8(v, LLMG__B(-112))));
+        err = _mm_or_si128(err, LLMG__AFTER(0xF4, _mm_cmpgt_epi8(v, LLMG__B(-113))));
+    }
 #undef LLMG__AFTER
-#undef LLMG__IN
 #undef LLMG__B
-    *cross = ((unsigned)_mm_movemask_epi8(lead) & 0x8000u)    /* a lead byte at 15, */
-             | ((unsigned)_mm_movemask_epi8(l34) & 0x4000u)    /* of three or four at 14, */
-             | ((unsigned)_mm_movemask_epi8(lead4) & 0x2000u); /* of four at 13 */
+    *leads = (unsigned)_mm_movemask_epi8(l2);
     return (unsigned)_mm_movemask_epi8(err);
 }
 #endif
 
-/* How many bytes from p on a string may hold as they are, valid UTF-8
-   included: it stops at '"', '\\', a control byte, and a sequence that is
-   invalid or cut short at n. What it passes is copied to d unless d is
-   NULL; d must hold n bytes: with SSE2 sixteen at a time are stored
-   before they are looked at (past the run d may be written over), their
-   UTF-8 checked at once; byte by byte only around invalid UTF-8. */
-static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d)
+/* What llmg__json_copy_run does at a byte it stops at in plain text. */
+enum {
+    LLMG__RUN_PASS,         /* stops */
+    LLMG__RUN_DECODE,       /* takes a one-byte escape \X unescaped (d NULL: passes it) */
+    LLMG__RUN_ESCAPE        /* takes '"', '\\' and a control byte escaped */
+};
+
+/* The run of a string's bytes from p[0..n): how many it takes. Plain
+   bytes and valid UTF-8 go as they are; it stops at '"', '\\', a control
+   byte and a sequence that is invalid or cut short at n, unless mode
+   takes the byte (LLMG__RUN_ESCAPE only while the rest of p still fits
+   as it is in the room left). What it takes goes to d (NULL: nowhere,
+   with LLMG__RUN_PASS), *dn (unless NULL) the bytes written. d holds
+   dlim >= n bytes; with SSE2 sixteen are stored at a time before they
+   are looked at (past the run d may be written over), their UTF-8
+   checked at once, byte by byte only around invalid UTF-8. */
+static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d, size_t dlim,
+                                  size_t *dn, int mode)
 {
-    size_t i = 0, r;
+    size_t i = 0, o = 0, r;
     int k;
 #ifdef LLMG__SSE2
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(' ');
-    const __m128i none = _mm_set1_epi8(-1);
-    size_t j;
-    while (n - i >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned hi = (unsigned)_mm_movemask_epi8(v), cross;
-        unsigned stop = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                         _mm_and_si128(_mm_cmplt_epi8(v, space), _mm_cmpgt_epi8(v, none))));
-        size_t base = i;
-        if (d) _mm_storeu_si128((__m128i *)(void *)(d + i), v);
-        if (hi && llmg__utf8_check16(v, &cross) != 0) {
-            unsigned m = stop | hi;             /* invalid UTF-8 in the block: each sequence */
-            i += 16;
-            while (m) {
-                j = base + llmg__ctz(m);
-                if (p[j] < 0x80 || (k = llmg__utf8_at(p + j, n - j)) <= 0) return j;
-                j += (size_t)k;
-                if (j > i) {                    /* it goes on past the block */
-                    if (d) memcpy(d + i, p + i, j - i);
-                    i = j;
-                    break;
-                }
-                m &= ~0u << (j - base);
-            }
-            continue;
-        }
-        if (hi) stop |= cross;
-        if (!stop) {
-            i += 16;
-            continue;
-        }
-        j = base + llmg__ctz(stop);             /* a byte to escape, or a lead byte whose */
-        if (p[j] < 0x80 || (k = llmg__utf8_at(p + j, n - j)) <= 0) return j;  /* sequence goes on */
-        i = j + (size_t)k;
-        if (d) memcpy(d + base + 16, p + base + 16, i - base - 16);
-    }
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
 #endif
+    /* o + (n - i) <= dlim throughout: the rest of p fits as it is. */
     for (;;) {
-        r = llmg__json_plain_run(p + i, n - i);
-        if (d) memcpy(d + i, p + i, r);
-        i += r;
-        if (i >= n || p[i] < 0x80 || (k = llmg__utf8_at(p + i, n - i)) <= 0) return i;
-        if (d) memcpy(d + i, p + i, (size_t)k);
-        i += (size_t)k;
+        unsigned c;
+#ifdef LLMG__SSE2
+        if (n >= 16 && i < n) {
+            /* Sixteen bytes from i, or the last sixteen (back of them taken
+               already): len of them looked at, their flags shifted down. */
+            size_t back = n - i >= 16 ? 0 : 16 - (n - i), len = 16 - back, j;
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i - back));
+            unsigned stop = (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                             _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl))) >> back, leads;
+            unsigned bad = llmg__utf8_check16(v, &leads) >> back;
+            if (d && !back) _mm_storeu_si128((__m128i *)(void *)(d + o), v);
+            if (bad) {
+                unsigned m = stop | ((unsigned)_mm_movemask_epi8(v) >> back);   /* sequence by sequence */
+                j = i + len;
+                while (m) {
+                    size_t at = i + llmg__ctz(m);
+                    if (p[at] < 0x80 || (k = llmg__utf8_at(p + at, n - at)) <= 0 || at + (size_t)k > i + len) {
+                        j = at;                 /* a byte to stop at, not UTF-8, or going on past */
+                        break;
+                    }
+                    m &= ~0u << (at + (size_t)k - i);
+                }
+            } else if (stop) {
+                j = i + llmg__ctz(stop);
+            } else {
+                /* Up to a lead byte in the last three, whose sequence may
+                   go on past them (a byte to stop at would come before it:
+                   the sequence is valid as far as it goes). */
+                j = i + llmg__ctz(((leads >> back) & (0xE000u >> back)) | (1u << len));
+            }
+            if (d && back) memcpy(d + o, p + i, j - i);
+            o += j - i;
+            if (j == i + len || (!bad && !stop && j > i)) {
+                i = j;
+                continue;
+            }
+            i = j;
+        } else
+#endif
+        {
+            r = llmg__json_plain_run(p + i, n - i);
+            if (d) memcpy(d + o, p + i, r);
+            i += r;
+            o += r;
+        }
+        if (i >= n) break;
+        c = p[i];
+        if (c >= 0x80) {
+            if ((k = llmg__utf8_at(p + i, n - i)) <= 0) break;
+            if (d) memcpy(d + o, p + i, (size_t)k);
+            i += (size_t)k;
+            o += (size_t)k;
+        } else if (mode == LLMG__RUN_DECODE) {
+            char e;
+            if (c != '\\' || i + 1 >= n || (e = llmg__json_esc1(p[i + 1])) == 0) break;
+            if (d) d[o] = e;
+            o++;
+            i += 2;
+        } else if (mode == LLMG__RUN_ESCAPE) {
+            char e = c < 0x20 ? llmg__json_ctl_esc[c] : (char)c;
+            size_t elen = e == 'u' ? 6 : 2;
+            if (dlim - o < elen + (n - i - 1)) break;
+            d[o] = '\\';
+            d[o + 1] = e;
+            if (e == 'u') {
+                d[o + 2] = '0';
+                d[o + 3] = '0';
+                d[o + 4] = llmg__hexdig[c >> 4];
+                d[o + 5] = llmg__hexdig[c & 15];
+            }
+            o += elen;
+            i++;
+        } else {
+            break;
+        }
     }
+    if (dn) *dn = o;
+    return i;
 }
 
 static size_t llmg__json_text_run(const unsigned char *p, size_t n)
 {
-    return llmg__json_copy_run(p, n, NULL);
+    return llmg__json_copy_run(p, n, NULL, n, NULL, LLMG__RUN_PASS);
 }
 
 /* How many bytes from p on a string holds as whole characters: what
@@ -3278,12 +3328,7 @@ static size_t llmg__json_text_run(const unsigned char *p, size_t n)
    before a \u escape too). */
 static size_t llmg__json_str_run(const unsigned char *p, size_t n)
 {
-    size_t i = 0;
-    for (;;) {
-        i += llmg__json_text_run(p + i, n - i);
-        if (i + 1 >= n || p[i] != '\\' || !llmg__json_esc1(p[i + 1])) return i;
-        i += 2;
-    }
+    return llmg__json_copy_run(p, n, NULL, n, NULL, LLMG__RUN_DECODE);
 }
 
 LLMG_API llmg_json_opts llmg_json_opts_resolved(const llmg_json_opts *in)
@@ -3918,24 +3963,16 @@ static size_t llmg__json_scan_str(const unsigned char *p, size_t n, uint32_t *fl
    refuses). lim is at least 1; d must hold lim bytes (llmg__json_copy_run). */
 static size_t llmg__json_decode_str(const unsigned char *p, size_t lim, char *d, size_t *dn)
 {
-    size_t i = 1, o = 0, r;
+    size_t i = 1, o = 0, w;
     for (;;) {
-        char e;
-        r = llmg__json_copy_run(p + i, lim - i, d + o);
-        i += r;
-        o += r;
+        i += llmg__json_copy_run(p + i, lim - i, d + o, lim - o, &w, LLMG__RUN_DECODE);
+        o += w;
         if (i >= lim) return 0;
         if (p[i] == '"') {
             *dn = o;
             return i + 1;
         }
-        if (p[i] != '\\' || i + 1 >= lim) return 0;   /* a control byte, invalid UTF-8, a cut escape */
-        if ((e = llmg__json_esc1(p[i + 1])) != 0) {
-            d[o++] = e;
-            i += 2;
-            continue;
-        }
-        if (lim - i >= 6 && p[i + 1] == 'u') {
+        if (lim - i >= 6 && p[i] == '\\' && p[i + 1] == 'u') {   /* one-byte escapes the run took */
             long cp = llmg__json_hex4(p + i + 2);
             if (cp >= 0 && !(cp >= 0xD800 && cp <= 0xDFFF)) {
                 o += llmg__utf8_put((uint32_t)cp, d + o);
@@ -3943,7 +3980,7 @@ static size_t llmg__json_decode_str(const unsigned char *p, size_t lim, char *d,
                 continue;
             }
         }
-        return 0;
+        return 0;                               /* a control byte, invalid UTF-8, a cut escape */
     }
 }
 
@@ -4501,71 +4538,40 @@ static llmg_status llmg__jw_post(llmg_json_writer *w, llmg_status st)
     return st;
 }
 
-static const char llmg__hexdig[] = "0123456789abcdef";
-
 /* Escapes s[0..n) the way Ruby's generator does, in one piece. */
 static llmg_status llmg__jw_escape_piece(llmg_json_writer *w, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
+    size_t i = 0, o;
     llmg_status st;
-    char *o;
-    /* Written in place: the room left always holds the rest of s as it is
-       (no byte of s is written shorter), and is made larger before an
-       escape that writes more than it reads. */
+    /* Written in place: the room left always holds the rest of s as it
+       is (no byte of s is written shorter), and is made larger when an
+       escape that writes more than it reads does not fit. */
     st = llmg__buf_reserve(&w->out, &w->_o.allocator, n, llmg__jw_limit(w));
     if (st != LLMG_OK) goto fail;
-    o = w->out.ptr + w->out.len;
     while (st == LLMG_OK && i < n) {
-        size_t r = llmg__json_copy_run(p + i, n - i, o), used = 1, elen = 2;
+        size_t need;
         unsigned c;
-        char esc[6];
-        o += r;
-        i += r;
+        i += llmg__json_copy_run(p + i, n - i, w->out.ptr + w->out.len, w->out.cap - 1 - w->out.len,
+                                 &o, LLMG__RUN_ESCAPE);
+        w->out.len += o;
         if (i >= n) break;
         c = p[i];
-        if (c >= 0x80) {                         /* not UTF-8 (llmg__json_text_run passed the rest) */
+        if (c < 0x80) {                          /* an escape the room did not hold */
+            need = n - i - 1 + (c < 0x20 && llmg__json_ctl_esc[c] == 'u' ? 6 : 2);
+            st = llmg__buf_reserve(&w->out, &w->_o.allocator, need, llmg__jw_limit(w));
+        } else if (!w->_o.replace_invalid_utf8) {
+            st = LLMG_E_SYNTAX;                  /* not UTF-8 (the run took the rest) */
+        } else {
             int k = llmg__utf8_seq(p + i, n - i);
-            if (!w->_o.replace_invalid_utf8) {
-                st = LLMG_E_SYNTAX;
-                break;
-            }
-            memcpy(esc, "\xEF\xBF\xBD", 3);
-            elen = 3;
-            used = k < 0 ? (size_t)-k : n - i;   /* 0: cut short at the end */
-        } else {
-            esc[0] = '\\';
-            switch (c) {
-            case '"':  esc[1] = '"'; break;
-            case '\\': esc[1] = '\\'; break;
-            case '\b': esc[1] = 'b'; break;
-            case '\f': esc[1] = 'f'; break;
-            case '\n': esc[1] = 'n'; break;
-            case '\r': esc[1] = 'r'; break;
-            case '\t': esc[1] = 't'; break;
-            default:
-                esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
-                esc[4] = llmg__hexdig[c >> 4]; esc[5] = llmg__hexdig[c & 15];
-                elen = 6;
-                break;
+            i += k < 0 ? (size_t)-k : n - i;     /* 0: cut short at the end */
+            st = llmg__buf_reserve(&w->out, &w->_o.allocator, n - i + 3, llmg__jw_limit(w));
+            if (st == LLMG_OK) {
+                memcpy(w->out.ptr + w->out.len, "\xEF\xBF\xBD", 3);
+                w->out.len += 3;
             }
         }
-        if (elen > used && (size_t)(w->out.ptr + w->out.cap - 1 - o) < n - i - used + elen) {
-            w->out.len = (size_t)(o - w->out.ptr);
-            st = llmg__buf_reserve(&w->out, &w->_o.allocator, n - i - used + elen, llmg__jw_limit(w));
-            if (st != LLMG_OK) break;
-            o = w->out.ptr + w->out.len;
-        }
-        if (elen == 2) {
-            o[0] = esc[0];
-            o[1] = esc[1];
-        } else {
-            memcpy(o, esc, elen);
-        }
-        o += elen;
-        i += used;
     }
-    w->out.len = (size_t)(o - w->out.ptr);
     w->out.ptr[w->out.len] = '\0';
     if (st == LLMG_OK) return LLMG_OK;
 fail:
