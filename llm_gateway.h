@@ -3211,6 +3211,48 @@ static unsigned llmg__utf8_check16(__m128i v, unsigned *leads)
 }
 #endif
 
+#ifdef LLMG__SSE2
+/* The bytes of v a string stops at: '"', '\\' and the control bytes. */
+static unsigned llmg__json_stops16(__m128i v)
+{
+    const __m128i ctl = _mm_set1_epi8(0x1F);
+    return (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                     _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl)));
+}
+
+/* The first byte in a block of len bytes of a string from p[i] (n in
+   all) that is not UTF-8, or of a sequence that goes on past the block:
+   i + len for none. m flags where sequences and bytes to stop at begin
+   (those bytes are returned too). */
+static size_t llmg__json_block_bad(const unsigned char *p, size_t n, size_t i, size_t len, unsigned m)
+{
+    int k;
+    while (m) {
+        size_t at = i + llmg__ctz(m);
+        if (p[at] < 0x80 || (k = llmg__utf8_at(p + at, n - at)) <= 0 || at + (size_t)k > i + len)
+            return at;
+        m &= ~0u << (at + (size_t)k - i);
+    }
+    return i + len;
+}
+
+/* In a block of len bytes of a string from p[i], flagged by
+   llmg__json_stops16 and llmg__utf8_check16 and shifted to start at i:
+   where a string run must look byte by byte, i + len for nowhere. That
+   is the first byte to stop at, or of invalid UTF-8 (bad), or a lead
+   byte in the last three, whose sequence may go on past the block (a
+   byte to stop at would come before it). */
+static size_t llmg__json_block_end(const unsigned char *p, size_t n, size_t i, size_t len,
+                                                unsigned stop, unsigned bad, unsigned leads)
+{
+    unsigned m;
+    if (bad) return llmg__json_block_bad(p, n, i, len, stop | leads | bad);
+    m = stop ? stop : leads & (0xE000u >> (16 - len));
+    return m ? i + llmg__ctz(m) : i + len;
+}
+#endif
+
 /* What llmg__json_copy_run does at a byte it stops at in plain text. */
 enum {
     LLMG__RUN_PASS,         /* stops */
@@ -3232,49 +3274,34 @@ static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d, siz
 {
     size_t i = 0, o = 0, r;
     int k;
-#ifdef LLMG__SSE2
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
-#endif
     /* o + (n - i) <= dlim throughout: the rest of p fits as it is. */
     for (;;) {
         unsigned c;
+        size_t j = (size_t)-1, end = 0;
 #ifdef LLMG__SSE2
-        if (n >= 16 && i < n) {
-            /* Sixteen bytes from i, or the last sixteen (back of them taken
-               already): len of them looked at, their flags shifted down. */
-            size_t back = n - i >= 16 ? 0 : 16 - (n - i), len = 16 - back, j;
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i - back));
-            unsigned stop = (unsigned)_mm_movemask_epi8(
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                             _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl))) >> back, leads;
-            unsigned bad = llmg__utf8_check16(v, &leads) >> back;
-            if (d && !back) _mm_storeu_si128((__m128i *)(void *)(d + o), v);
-            if (bad) {
-                unsigned m = stop | ((unsigned)_mm_movemask_epi8(v) >> back);   /* sequence by sequence */
-                j = i + len;
-                while (m) {
-                    size_t at = i + llmg__ctz(m);
-                    if (p[at] < 0x80 || (k = llmg__utf8_at(p + at, n - at)) <= 0 || at + (size_t)k > i + len) {
-                        j = at;                 /* a byte to stop at, not UTF-8, or going on past */
-                        break;
-                    }
-                    m &= ~0u << (at + (size_t)k - i);
-                }
-            } else if (stop) {
-                j = i + llmg__ctz(stop);
-            } else {
-                /* Up to a lead byte in the last three, whose sequence may
-                   go on past them (a byte to stop at would come before it:
-                   the sequence is valid as far as it goes). */
-                j = i + llmg__ctz(((leads >> back) & (0xE000u >> back)) | (1u << len));
-            }
-            if (d && back) memcpy(d + o, p + i, j - i);
-            o += j - i;
-            if (j == i + len || (!bad && !stop && j > i)) {
-                i = j;
+        if (n - i >= 16) {                      /* sixteen bytes from i */
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            unsigned leads, stop = llmg__json_stops16(v), bad = llmg__utf8_check16(v, &leads);
+            if (d) _mm_storeu_si128((__m128i *)(void *)(d + o), v);
+            if (!(stop | bad | (leads & 0xE000u))) {
+                i += 16;                        /* the common case: a step that does not */
+                o += 16;                        /* wait for the flags */
                 continue;
             }
+            end = i + 16;
+            j = llmg__json_block_end(p, n, i, 16, stop, bad, leads);
+        } else if (n >= 16 && i < n) {          /* the last sixteen, back of them taken */
+            size_t back = 16 - (n - i);
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+            unsigned leads, stop = llmg__json_stops16(v) >> back, bad = llmg__utf8_check16(v, &leads) >> back;
+            end = n;
+            j = llmg__json_block_end(p, n, i, n - i, stop, bad, leads >> back);
+            if (d) memcpy(d + o, p + i, j - i);
+        }
+        if (j != (size_t)-1) {
+            o += j - i;
             i = j;
+            if (i == end) continue;
         } else
 #endif
         {
@@ -7227,7 +7254,6 @@ struct llmg__patch {
     int             has_usage;
     int64_t         u[4];            /* input, cache_write, cache_read, output */
     llmg__ref       uraw;
-    int             placed;          /* the delta is in the block's text already (the lane) */
 };
 
 /* A code interpreter call of the Responses API, by output_index. Its
@@ -8314,20 +8340,18 @@ static const char *const llmg__order_msgs[] = {
 };
 
 /* Applies one patch: the message changes, *ev describes the change. */
-static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event *ev, llmg_error *err)
+/* An event of type t with its delta and signature, every other field
+   empty (field by field: a memset of the struct costs more). */
+static void llmg__event_init(llmg_stream *s, llmg_event *ev, llmg_event_type t, llmg_str delta,
+                             llmg_str sig)
 {
-    llmg_message *m = &s->_m;
-    llmg_block *b = NULL;
-    llmg_status st = LLMG_OK;
-    int kind = LLMG__KIND(p->type), phase = kind ? LLMG__PHASE(p->type) : -1;
-    size_t idx = LLMG__NO_BLOCK;
-    llmg_str delta = llmg__rstr(&s->_scratch, p->delta), none;
-    none.ptr = "";                       /* field by field: a memset of the struct costs more */
+    llmg_str none;
+    none.ptr = "";
     none.len = 0;
-    ev->type = p->type;
+    ev->type = t;
     ev->content_index = LLMG__NO_BLOCK;
     ev->delta = delta;
-    ev->signature = llmg__rstr(&s->_scratch, p->sig);
+    ev->signature = sig;
     ev->id = none;                       /* one by one: a chain reads each back from *ev */
     ev->name = none;
     ev->message_delta = none;
@@ -8335,7 +8359,48 @@ static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event 
     ev->tool_type = LLMG_BLOCK_NONE;
     ev->usage = NULL;
     ev->block = NULL;
-    ev->message = m;
+    ev->message = &s->_m;
+}
+
+/* A tool block's arguments known so far, after its delta: each delta is
+   read once. Fails only for memory. */
+static llmg_status llmg__tool_args(llmg_stream *s, llmg_str delta, int start, llmg_event *ev)
+{
+    llmg_status st;
+    if (start) {
+        llmg_pjson_reset(&s->_pj);
+        s->_pj_ok = 1;
+    }
+    if (s->_pj_ok && delta.len) {
+        st = llmg_pjson_feed(&s->_pj, delta.ptr, delta.len, NULL);
+        if (st == LLMG_E_NOMEM) return st;
+        if (st != LLMG_OK) s->_pj_ok = 0;    /* not JSON: the last view stays */
+    }
+    ev->partial_input = llmg_pjson_view(&s->_pj);
+    return LLMG_OK;
+}
+
+/* The block fields of an event of block b (at idx) of kind. */
+static void llmg__event_block(llmg_event *ev, llmg_block *b, size_t idx, int kind)
+{
+    ev->content_index = idx;
+    ev->block = b;
+    if (kind == LLMG__K_TOOL || kind == LLMG__K_RESULT) {
+        ev->id = llmg_bstr(&b->id);
+        ev->name = llmg_bstr(&b->name);
+        ev->tool_type = b->type;
+    }
+}
+
+static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event *ev, llmg_error *err)
+{
+    llmg_message *m = &s->_m;
+    llmg_block *b = NULL;
+    llmg_status st = LLMG_OK;
+    int kind = LLMG__KIND(p->type), phase = kind ? LLMG__PHASE(p->type) : -1;
+    size_t idx = LLMG__NO_BLOCK;
+    llmg_str delta = llmg__rstr(&s->_scratch, p->delta);
+    llmg__event_init(s, ev, p->type, delta, llmg__rstr(&s->_scratch, p->sig));
     if (kind) {
         static const llmg_block_type kinds[] = {
             LLMG_BLOCK_NONE, LLMG_BLOCK_TEXT, LLMG_BLOCK_REASONING, LLMG_BLOCK_TOOL_USE,
@@ -8365,7 +8430,7 @@ static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event 
                 return llmg__sfail_kind(s, LLMG_ERROR_INVALID_RESPONSE, llmg__order_msgs[2], err);
         }
         /* The text grows; the signature of reasoning too. */
-        if (st == LLMG_OK && !p->placed) st = llmg__grow(s, &b->text, delta);
+        if (st == LLMG_OK) st = llmg__grow(s, &b->text, delta);
         if (st == LLMG_OK && kind == LLMG__K_REASONING) st = llmg__grow(s, &b->signature, ev->signature);
         if (st != LLMG_OK) {
             if (phase == 0) llmg__msg_pop_block(m);
@@ -8373,22 +8438,9 @@ static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event 
                                       ? LLMG__MSG("stream: the message is over max_message_bytes")
                                       : LLMG__MSG("stream: allocation failed"), err);
         }
-        /* Tool arguments known so far: each delta read once. */
-        if (kind == LLMG__K_TOOL) {
-            if (phase == 0) {
-                llmg_pjson_reset(&s->_pj);
-                s->_pj_ok = 1;
-            }
-            if (s->_pj_ok && delta.len) {
-                st = llmg_pjson_feed(&s->_pj, delta.ptr, delta.len, NULL);
-                if (st == LLMG_E_NOMEM) {
-                    if (phase == 0) llmg__msg_pop_block(m);
-                    return llmg__sfail(s, st, LLMG__MSG("stream: allocation failed"), err);
-                }
-                if (st != LLMG_OK) s->_pj_ok = 0;    /* not JSON: the last view stays */
-                st = LLMG_OK;
-            }
-            ev->partial_input = llmg_pjson_view(&s->_pj);
+        if (kind == LLMG__K_TOOL && llmg__tool_args(s, delta, phase == 0, ev) != LLMG_OK) {
+            if (phase == 0) llmg__msg_pop_block(m);
+            return llmg__sfail(s, LLMG_E_NOMEM, LLMG__MSG("stream: allocation failed"), err);
         }
         if (phase == 0) s->_active = idx;
         if (phase == 2) {
@@ -8396,13 +8448,7 @@ static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event 
             b->flags |= LLMG_BLOCK_ENDED;
             if (kind == LLMG__K_TOOL) llmg__finish_input(s, b);
         }
-        ev->content_index = idx;
-        ev->block = b;
-        if (kind == LLMG__K_TOOL || kind == LLMG__K_RESULT) {
-            ev->id = llmg_bstr(&b->id);
-            ev->name = llmg_bstr(&b->name);
-            ev->tool_type = b->type;
-        }
+        llmg__event_block(ev, b, idx, kind);
     }
     if (!s->_ts_set) {
         m->timestamp = s->_o.host ? llmg_host_unix_ms(s->_o.host) : 0;
@@ -8709,7 +8755,7 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
     const unsigned char *e = (const unsigned char *)ln->src.ptr, *w;
     size_t n, pt = 0, pd = 0, h, seg, eol, dlen = 0, room, total;
     llmg_buf *text;
-    llmg__patch p;
+    llmg_str delta, none;
     if (sp->_err.code < 0 || sp->_in_block || sp->_in_line || sp->_skip_lf || sp->_bom < 3
         || sp->_in_pos >= sp->_in_len                /* no bytes (and perhaps no window) */
         || s->_active == LLMG__NO_BLOCK || s->_active != ln->block)
@@ -8755,26 +8801,28 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
         || !llmg__size_add(s->_bytes, dlen, &total) || total > s->_o.max_message_bytes)
         return 0;
 
-    /* An event like the lane's: its delta into the message. */
+    /* An event like the lane's: its delta is in the block's text already;
+       the block's type and the message's timestamp were checked and set
+       when the lane learnt it. */
     s->_q_len = s->_q_head = 0;
     s->_scratch.len = 0;
     s->_ev_offset = sp->_pos + sp->_in_pos;
     sp->_in_pos += pd;
     s->_lane_events++;
-    /* The fields llmg__apply reads of a block delta (the rest is message's). */
-    p.type = (llmg_event_type)ln->type;
-    p.tool_type = LLMG_BLOCK_TOOL_USE;
-    p.sig.p = p.id.p = p.name.p = NULL;
-    p.sig.off = p.sig.len = p.id.off = p.id.len = p.name.off = p.name.len = 0;
-    p.delta.off = 0;
-    p.delta.p = text->ptr + text->len;
-    p.delta.len = dlen;
-    p.placed = 1;
+    delta.ptr = text->ptr + text->len;
+    delta.len = dlen;
     text->len += dlen;
     text->ptr[text->len] = '\0';
     s->_bytes = total;
-    *out = llmg__apply(s, &p, ev, err);
-    if (*out == LLMG_OK) *out = llmg__ok(err, LLMG_OK);
+    none.ptr = "";
+    none.len = 0;
+    llmg__event_init(s, ev, (llmg_event_type)ln->type, delta, none);
+    if (LLMG__KIND(ln->type) == LLMG__K_TOOL && llmg__tool_args(s, delta, 0, ev) != LLMG_OK) {
+        *out = llmg__sfail(s, LLMG_E_NOMEM, LLMG__MSG("stream: allocation failed"), err);
+        return 1;
+    }
+    llmg__event_block(ev, &s->_m.content[ln->block], ln->block, LLMG__KIND(ln->type));
+    *out = llmg__ok(err, LLMG_OK);
     return 1;
 }
 
