@@ -7,8 +7,11 @@
    runs; compare ratios, not absolute numbers, across machines.
 
    build/bench --write-streams DIR writes the generated streams (and what
-   each must decode to) for bench/replay.sh and the peers bench. */
-#define _POSIX_C_SOURCE 199309L
+   each must decode to) for bench/replay.sh and the peers bench.
+   build/bench --time-run N CMD [ARG...] runs CMD N times (its output to
+   /dev/null) and prints the median wall time in seconds, from before
+   the fork to after the wait: what bench/replay.sh reports. */
+#define _POSIX_C_SOURCE 200809L
 #define LLM_GATEWAY_IMPLEMENTATION
 #include "../llm_gateway.h"
 #include "gen.h"
@@ -17,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define RUNS 7
 
@@ -532,6 +538,41 @@ static int write_streams(const char *dir)
     return 0;
 }
 
+/* The median wall time of runs runs of argv[0] (a whole process:
+   fork, exec, its work, exit, wait); a run that fails ends it. */
+static int time_run(int runs, char **argv)
+{
+    double t[64];
+    int i;
+    if (runs < 1 || runs > 64) {
+        fprintf(stderr, "bench: --time-run takes 1 to 64 runs\n");
+        return 2;
+    }
+    for (i = 0; i < runs; i++) {
+        int status;
+        double t0 = now_s();
+        pid_t pid = fork();
+        if (pid < 0) {
+            perror("bench: fork");
+            return 1;
+        }
+        if (pid == 0) {
+            int fd = open("/dev/null", O_WRONLY);
+            if (fd < 0 || dup2(fd, 1) < 0) _exit(127);
+            execvp(argv[0], argv);
+            _exit(127);
+        }
+        if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "bench: %s failed\n", argv[0]);
+            return 1;
+        }
+        t[i] = now_s() - t0;
+    }
+    qsort(t, (size_t)runs, sizeof t[0], cmp_double);
+    printf("%.6f\n", t[(runs - 1) / 2]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     buf json = { 0, 0, 0 }, sse = { 0, 0, 0 }, args = { 0, 0, 0 };
@@ -539,8 +580,9 @@ int main(int argc, char **argv)
     int api;
     double base;
     if (argc == 3 && strcmp(argv[1], "--write-streams") == 0) return write_streams(argv[2]);
+    if (argc >= 4 && strcmp(argv[1], "--time-run") == 0) return time_run(atoi(argv[2]), argv + 3);
     if (argc != 1) {
-        fprintf(stderr, "usage: bench [--write-streams DIR]\n");
+        fprintf(stderr, "usage: bench [--write-streams DIR | --time-run N CMD [ARG...]]\n");
         return 2;
     }
     make_json(&json, (size_t)64 << 20);

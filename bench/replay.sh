@@ -12,20 +12,10 @@ LLMG=${LLMG:-build/llmg}
 mkdir -p "$DIR"
 build/bench --write-streams "$DIR" >/dev/null
 
-now_ns() { date +%s%N; }
-
-# median seconds of RUNS runs of "$@" (stdout discarded; any failure aborts)
+# median seconds of RUNS runs of "$@" (stdout discarded; any failure aborts),
+# timed by build/bench from fork to wait: nothing of the shell in it
 median_s() {
-    i=0
-    : > "$DIR/times"
-    while [ $i -lt "$RUNS" ]; do
-        t0=$(now_ns)
-        "$@" > /dev/null
-        t1=$(now_ns)
-        echo $((t1 - t0)) >> "$DIR/times"
-        i=$((i + 1))
-    done
-    sort -n "$DIR/times" | awk -v n="$RUNS" 'NR == int((n + 1) / 2) { printf "%.6f", $1 / 1e9 }'
+    build/bench --time-run "$RUNS" "$@"
 }
 
 echo
