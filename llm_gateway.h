@@ -3277,8 +3277,8 @@ static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d, siz
     /* o + (n - i) <= dlim throughout: the rest of p fits as it is. */
     for (;;) {
         unsigned c;
-        size_t j = (size_t)-1, end = 0;
 #ifdef LLMG__SSE2
+        size_t j = (size_t)-1, end = 0;
         if (n - i >= 16) {                      /* sixteen bytes from i */
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
             unsigned leads, stop = llmg__json_stops16(v), bad = llmg__utf8_check16(v, &leads);
