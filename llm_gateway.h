@@ -3244,7 +3244,7 @@ static size_t llmg__json_block_bad(const unsigned char *p, size_t n, size_t i, s
    byte in the last three, whose sequence may go on past the block (a
    byte to stop at would come before it). */
 static size_t llmg__json_block_end(const unsigned char *p, size_t n, size_t i, size_t len,
-                                                unsigned stop, unsigned bad, unsigned leads)
+                                   unsigned stop, unsigned bad, unsigned leads)
 {
     unsigned m;
     if (bad) return llmg__json_block_bad(p, n, i, len, stop | leads | bad);
@@ -8339,7 +8339,6 @@ static const char *const llmg__order_msgs[] = {
     LLMG__MSG("stream: a block delta or end does not match the open block")
 };
 
-/* Applies one patch: the message changes, *ev describes the change. */
 /* An event of type t with its delta and signature, every other field
    empty (field by field: a memset of the struct costs more). */
 static void llmg__event_init(llmg_stream *s, llmg_event *ev, llmg_event_type t, llmg_str delta,
@@ -8392,6 +8391,7 @@ static void llmg__event_block(llmg_event *ev, llmg_block *b, size_t idx, int kin
     }
 }
 
+/* Applies one patch: the message changes, *ev describes the change. */
 static llmg_status llmg__apply(llmg_stream *s, const llmg__patch *p, llmg_event *ev, llmg_error *err)
 {
     llmg_message *m = &s->_m;
