@@ -319,25 +319,6 @@ static void test_json_writer_exact(void)
     }
 }
 
-/* The content the writer makes of s alone (between the quotes), into out;
-   its status. */
-static llmg_status escaped(const char *s, size_t n, int replace, t_str *out)
-{
-    llmg_json_writer w;
-    llmg_json_writer_opts wo;
-    llmg_str v;
-    llmg_status st;
-    memset(&wo, 0, sizeof wo);
-    wo.replace_invalid_utf8 = replace;
-    llmg_json_writer_init(&w, &wo, NULL);
-    v.ptr = s;
-    v.len = n;
-    st = llmg_json_write_str(&w, v);
-    if (st == LLMG_OK) t_str_add(out, llmg_json_writer_str(&w).ptr + 1, llmg_json_writer_str(&w).len - 2);
-    llmg_json_writer_free(&w);
-    return st;
-}
-
 static int sink_to(void *user, const char *bytes, size_t len)
 {
     t_str *out = (t_str *)user;
@@ -346,7 +327,9 @@ static int sink_to(void *user, const char *bytes, size_t len)
     return 0;
 }
 
-/* s written as a string through a sink of sink_bytes, flushed, into out. */
+/* s written as a string, quotes included, into out: the writer's output,
+   or with sink_bytes what a sink of that size took (flushed, nothing left
+   in the writer). */
 static llmg_status sink_write(const char *s, size_t n, int replace, size_t sink_bytes, t_str *out)
 {
     llmg_json_writer w;
@@ -355,16 +338,35 @@ static llmg_status sink_write(const char *s, size_t n, int replace, size_t sink_
     llmg_status st;
     memset(&wo, 0, sizeof wo);
     wo.replace_invalid_utf8 = replace;
-    wo.sink = sink_to;
-    wo.sink_user = out;
-    wo.sink_bytes = sink_bytes;
+    if (sink_bytes) {
+        wo.sink = sink_to;
+        wo.sink_user = out;
+        wo.sink_bytes = sink_bytes;
+    }
     llmg_json_writer_init(&w, &wo, NULL);
     v.ptr = s;
     v.len = n;
     st = llmg_json_write_str(&w, v);
-    if (st == LLMG_OK) st = llmg_json_writer_flush(&w);
-    if (st == LLMG_OK && llmg_json_writer_str(&w).len != 0) st = LLMG_E_ARG;
+    if (st == LLMG_OK && sink_bytes) {
+        st = llmg_json_writer_flush(&w);
+        if (st == LLMG_OK && llmg_json_writer_str(&w).len != 0) st = LLMG_E_ARG;
+    } else if (st == LLMG_OK) {
+        t_str_add(out, llmg_json_writer_str(&w).ptr, llmg_json_writer_str(&w).len);
+    }
     llmg_json_writer_free(&w);
+    return st;
+}
+
+/* The content the writer makes of s alone (between the quotes), into out;
+   its status. */
+static llmg_status escaped(const char *s, size_t n, int replace, t_str *out)
+{
+    t_str whole;
+    llmg_status st;
+    memset(&whole, 0, sizeof whole);
+    st = sink_write(s, n, replace, 0, &whole);
+    if (st == LLMG_OK) t_str_add(out, whole.p + 1, whole.len - 2);
+    t_str_free(&whole);
     return st;
 }
 
