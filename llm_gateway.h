@@ -1258,6 +1258,7 @@ typedef struct llmg__lane {
     size_t        line, value, eol;      /* the data line: start, value start, end */
     size_t        block;                 /* the open block it grows */
     int           type;                  /* the llmg_event_type it gives */
+    int           block_kind;            /* LLMG__KIND(type), kept (no division per event) */
     int           ok;
 } llmg__lane;
 
@@ -3176,6 +3177,26 @@ static char llmg__json_esc1(unsigned e) { return e < 128 ? llmg__json_esc1_tab[e
 static const char llmg__json_ctl_esc[33] = "uuuuuuuubtnufruuuuuuuuuuuuuuuuuu";
 static const char llmg__hexdig[] = "0123456789abcdef";
 
+/* How many bytes the escape of c ('"', '\\' or a control byte) takes. */
+static size_t llmg__json_esc_len(unsigned c)
+{
+    return c < 0x20 && llmg__json_ctl_esc[c] == 'u' ? 6 : 2;
+}
+
+/* Writes the escape of c at d: llmg__json_esc_len(c) bytes. */
+static void llmg__json_esc_put(char *d, unsigned c)
+{
+    char e = c < 0x20 ? llmg__json_ctl_esc[c] : (char)c;
+    d[0] = '\\';
+    d[1] = e;
+    if (e == 'u') {
+        d[2] = '0';
+        d[3] = '0';
+        d[4] = llmg__hexdig[c >> 4];
+        d[5] = llmg__hexdig[c & 15];
+    }
+}
+
 #ifdef LLMG__SSE2
 /* The UTF-8 of the sixteen bytes v, which start at a character boundary,
    checked at once: 0 when every sequence that starts in them is valid as
@@ -3260,6 +3281,57 @@ enum {
     LLMG__RUN_ESCAPE        /* takes '"', '\\' and a control byte escaped */
 };
 
+#ifdef LLMG__SSE2
+/* The bytes to stop at (m) of the block of sixteen at p[i], taken as
+   mode (DECODE or ESCAPE) takes them, without leaving the block: it is
+   valid UTF-8 with no sequence going on past it, already stored at
+   d + *o, and n - i >= 33. After each escape the rest of the block is
+   stored again where it now goes (sixteen bytes at a time: room the rest
+   of p holds). Returns how many bytes of p it took, *o where they end:
+   past the block (16, or 17 when an escape at its end took the byte
+   after it), or up to a byte mode does not take there. The next block
+   does not wait for the escapes: its place in p is known. */
+static size_t llmg__json_block_take(const unsigned char *p, size_t n, size_t i, char *d,
+                                    size_t dlim, size_t *o, unsigned m, int mode)
+{
+    size_t from = 0, to = *o, next = 16;        /* p[i + from] goes to d[to] */
+    while (m) {
+        size_t at = llmg__ctz(m), t = to + (at - from);
+        unsigned c = p[i + at];
+        if (mode == LLMG__RUN_DECODE) {
+            char e;
+            if (c != '\\' || (e = llmg__json_esc1(p[i + at + 1])) == 0) {
+                *o = t;
+                return at;
+            }
+            if (d) {
+                d[t] = e;
+                _mm_storeu_si128((__m128i *)(void *)(d + t + 1),
+                                 _mm_loadu_si128((const __m128i *)(const void *)(p + i + at + 2)));
+            }
+            from = at + 2;
+            to = t + 1;
+            m &= ~(3u << at);                   /* the escaped byte is taken too */
+            if (at == 15) next = 17;
+        } else {
+            size_t elen = llmg__json_esc_len(c);
+            if (dlim - t < elen + (n - i - at - 1)) {
+                *o = t;
+                return at;
+            }
+            llmg__json_esc_put(d + t, c);
+            _mm_storeu_si128((__m128i *)(void *)(d + t + elen),
+                             _mm_loadu_si128((const __m128i *)(const void *)(p + i + at + 1)));
+            from = at + 1;
+            to = t + elen;
+            m &= m - 1;
+        }
+    }
+    *o = to + (next - from);
+    return next;
+}
+#endif
+
 /* The run of a string's bytes from p[0..n): how many it takes. Plain
    bytes and valid UTF-8 go as they are; it stops at '"', '\\', a control
    byte and a sequence that is invalid or cut short at n, unless mode
@@ -3278,7 +3350,6 @@ static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d, siz
     for (;;) {
         unsigned c;
 #ifdef LLMG__SSE2
-        size_t j = (size_t)-1, end = 0;
         if (n - i >= 16) {                      /* sixteen bytes from i */
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
             unsigned leads, stop = llmg__json_stops16(v), bad = llmg__utf8_check16(v, &leads);
@@ -3288,20 +3359,24 @@ static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d, siz
                 o += 16;                        /* wait for the flags */
                 continue;
             }
-            end = i + 16;
-            j = llmg__json_block_end(p, n, i, 16, stop, bad, leads);
+            if (!(bad | (leads & 0xE000u)) && mode != LLMG__RUN_PASS && n - i >= 33) {
+                r = llmg__json_block_take(p, n, i, d, dlim, &o, stop, mode);
+                i += r;
+                if (r >= 16) continue;
+            } else {
+                r = llmg__json_block_end(p, n, i, 16, stop, bad, leads) - i;
+                i += r;
+                o += r;
+                if (r == 16) continue;
+            }
         } else if (n >= 16 && i < n) {          /* the last sixteen, back of them taken */
             size_t back = 16 - (n - i);
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
             unsigned leads, stop = llmg__json_stops16(v) >> back, bad = llmg__utf8_check16(v, &leads) >> back;
-            end = n;
-            j = llmg__json_block_end(p, n, i, n - i, stop, bad, leads >> back);
-            if (d) memcpy(d + o, p + i, j - i);
-        }
-        if (j != (size_t)-1) {
-            o += j - i;
-            i = j;
-            if (i == end) continue;
+            r = llmg__json_block_end(p, n, i, n - i, stop, bad, leads >> back) - i;
+            if (d) memcpy(d + o, p + i, r);
+            i += r;
+            o += r;
         } else
 #endif
         {
@@ -3324,17 +3399,9 @@ static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d, siz
             o++;
             i += 2;
         } else if (mode == LLMG__RUN_ESCAPE) {
-            char e = c < 0x20 ? llmg__json_ctl_esc[c] : (char)c;
-            size_t elen = e == 'u' ? 6 : 2;
+            size_t elen = llmg__json_esc_len(c);
             if (dlim - o < elen + (n - i - 1)) break;
-            d[o] = '\\';
-            d[o + 1] = e;
-            if (e == 'u') {
-                d[o + 2] = '0';
-                d[o + 3] = '0';
-                d[o + 4] = llmg__hexdig[c >> 4];
-                d[o + 5] = llmg__hexdig[c & 15];
-            }
+            llmg__json_esc_put(d + o, c);
             o += elen;
             i++;
         } else {
@@ -4585,7 +4652,7 @@ static llmg_status llmg__jw_escape_piece(llmg_json_writer *w, const char *s, siz
         if (i >= n) break;
         c = p[i];
         if (c < 0x80) {                          /* an escape the room did not hold */
-            need = n - i - 1 + (c < 0x20 && llmg__json_ctl_esc[c] == 'u' ? 6 : 2);
+            need = n - i - 1 + llmg__json_esc_len(c);
             st = llmg__buf_reserve(&w->out, &w->_o.allocator, need, llmg__jw_limit(w));
         } else if (!w->_o.replace_invalid_utf8) {
             st = LLMG_E_SYNTAX;                  /* not UTF-8 (the run took the rest) */
@@ -8739,6 +8806,7 @@ static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str
     ln->value = (size_t)(sev->data.ptr - ev0);
     ln->eol = (size_t)(eol - ev0);
     ln->type = (int)p->type;
+    ln->block_kind = LLMG__KIND(p->type);
     ln->block = s->_active;
     ln->src.len = 0;
     if (llmg__buf_append(&ln->src, &s->_a, ev0, (size_t)(ev1 - ev0), LLMG__NOLIMIT) != LLMG_OK) return;
@@ -8817,11 +8885,11 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
     none.ptr = "";
     none.len = 0;
     llmg__event_init(s, ev, (llmg_event_type)ln->type, delta, none);
-    if (LLMG__KIND(ln->type) == LLMG__K_TOOL && llmg__tool_args(s, delta, 0, ev) != LLMG_OK) {
+    if (ln->block_kind == LLMG__K_TOOL && llmg__tool_args(s, delta, 0, ev) != LLMG_OK) {
         *out = llmg__sfail(s, LLMG_E_NOMEM, LLMG__MSG("stream: allocation failed"), err);
         return 1;
     }
-    llmg__event_block(ev, &s->_m.content[ln->block], ln->block, LLMG__KIND(ln->type));
+    llmg__event_block(ev, &s->_m.content[ln->block], ln->block, ln->block_kind);
     *out = llmg__ok(err, LLMG_OK);
     return 1;
 }

@@ -732,6 +732,63 @@ static void test_stream_lane(void)
     }
 }
 
+/* The lane's decoding against the full parse's on random text: plain
+   runs of every length, one-byte escapes, \u escapes (not surrogates,
+   which the lane leaves to the long way) and UTF-8 of each length, so
+   that escapes fall at every place of a sixteen-byte block, in runs, at
+   its last byte (the escaped byte in the next block) and next to
+   characters that cross it. Fed whole, the lane reads most of it (the
+   rest are deltas longer than the room the text has left, which go the
+   long way until the text grows). */
+static void test_stream_lane_random_text(void)
+{
+    static const char *const atoms[] = {
+        "a", "plain ", "0123456789abcdef", "\\n", "\\\"", "\\\\", "\\/", "\\t", "\\b\\f\\r",
+        "\\u00e9", "\\u20AC", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x99\x82",
+        "\\n\\n\\n\\n\\n\\n\\n\\n\\n"
+    };
+    static const char head[] =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"model\":\"m\",\"role\":\"assistant\"}}\n\n"
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n";
+    static const char tail[] =
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    size_t na = sizeof atoms / sizeof *atoms, round;
+    uint32_t seed = 777;
+    for (round = 0; round < 4; round++) {
+        t_str body;
+        render ref, got;
+        size_t lane = 0, ev, events = 300;
+        memset(&body, 0, sizeof body);
+        memset(&ref, 0, sizeof ref);
+        memset(&got, 0, sizeof got);
+        t_str_addc(&body, head);
+        for (ev = 0; ev < events; ev++) {
+            size_t k, count;
+            seed = seed * 1103515245u + 12345u;
+            count = (seed >> 16) % 24 + 1;
+            t_str_addc(&body, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\","
+                              "\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"");
+            for (k = 0; k < count; k++) {
+                seed = seed * 1103515245u + 12345u;
+                t_str_addc(&body, atoms[(seed >> 16) % na]);
+            }
+            t_str_addc(&body, "\"}}\n\n");
+        }
+        t_str_addc(&body, tail);
+        lane_run(LLMG_PROVIDER_ANTHROPIC_MESSAGES, body.p, 0, 0, 1, &ref, NULL);
+        lane_run(LLMG_PROVIDER_ANTHROPIC_MESSAGES, body.p, 0, 0, 0, &got, &lane);
+        CHECK(got.out.len == ref.out.len && memcmp(got.out.p, ref.out.p, ref.out.len) == 0);
+        CHECK(strstr(ref.out.p, "DONE") != NULL);
+        CHECK(lane >= events / 2);
+        t_str_free(&body);
+        t_str_free(&ref.out);
+        t_str_free(&ref.partial);
+        t_str_free(&got.out);
+        t_str_free(&got.partial);
+    }
+}
+
 void suite_stream(void)
 {
     RUN(test_message_round_trip);
@@ -740,6 +797,7 @@ void suite_stream(void)
     RUN(test_stream_every_split);
     RUN(test_stream_shapes);
     RUN(test_stream_lane);
+    RUN(test_stream_lane_random_text);
     RUN(test_stream_truncated);
     RUN(test_stream_error_event);
     RUN(test_stream_out_of_order);
