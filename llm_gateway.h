@@ -5103,11 +5103,22 @@ static llmg_status llmg__pjson_byte(llmg_pjson *p, const unsigned char *at)
 /* n bytes a string holds as they are (llmg__json_plain_run), the machine
    being in LLMG__J_STR. There they change nothing but the machine's offset
    (see that case of llmg__json_run), so it is moved on without reading
-   them a second time. */
+   them a second time. More of a string value, with nothing held and the
+   room there (the common case of a tool call's deltas), goes straight to
+   _out. */
 static llmg_status llmg__pjson_plain(llmg_pjson *p, const unsigned char *at, size_t n)
 {
     int key = (p->_v._ret & LLMG__J_RET_KEY) != 0;
-    llmg_status st = key ? llmg__pjson_room(p, n, 0) : llmg__pjson_room(p, 0, n);
+    llmg_buf *o = &p->_out;
+    llmg_status st;
+    if (!key && !p->_held.len && o->cap - o->len > n && o->cap - o->len - n > p->_v._depth + 1) {
+        memcpy(o->ptr + o->len, at, n);         /* more of a string value: the room is there */
+        o->len += n;
+        p->_v._pos += n;
+        p->_examined += 2 * n;
+        return LLMG_OK;
+    }
+    st = key ? llmg__pjson_room(p, n, 0) : llmg__pjson_room(p, 0, n);
     if (st != LLMG_OK) return st;
     p->_v._pos += n;
     p->_examined += n;
