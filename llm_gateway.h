@@ -1256,6 +1256,9 @@ typedef struct llmg__lane {
     size_t        nholes;
     size_t        pad;                   /* the blanks before the root's '}' */
     size_t        line, value, eol;      /* the data line: start, value start, end */
+    size_t        json;                  /* where the data as mapped starts */
+    size_t        name_at, name_len;     /* the event's name as mapped ((size_t)-1: no
+                                            event line, the framer's "message") */
     size_t        block;                 /* the open block it grows */
     int           type;                  /* the llmg_event_type it gives */
     int           block_kind;            /* LLMG__KIND(type), kept (no division per event) */
@@ -8713,11 +8716,13 @@ static llmg_status llmg__strip_lines(llmg_stream *s, llmg_str data, llmg_str *ou
    the last such event as framed on the wire, and reads the next one that
    has the same bytes around those values straight from the fed window:
    the framer, the tokenizer and the mapper are skipped, the accumulator
-   is not. It is sound because
+   is not. An event that crosses the end of a fed chunk is put together
+   by the framer, and its name and data are read the same way, the
+   tokenizer and the mapper skipped. It is sound because
      - a delta event changes no mapper state, so the mapping of the next
-       one depends only on its bytes, which differ only where the lane
-       looks: the delta becomes the event's delta, the unread values are
-       not read;
+       one depends only on its name and data, which differ only where the
+       lane looks: the delta becomes the event's delta, the unread values
+       are not read;
      - each value is scanned as the tokenizer would (a string, a number;
        anything the scan does not settle goes the long way), so what the
        lane accepts, llmg_json_parse accepts with the same tokens;
@@ -8755,6 +8760,7 @@ static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str
     const llmg__patch *p = s->_q;
     const llmg_json_tok *t = s->_doc.toks;
     const char *ev0, *ev1, *eol, *line, *close;
+    llmg_str name;
     size_t i, k, m = s->_doc.count, delta;
     if (s->_no_shape) return;
     if (!llmg__lane_pure(s)) {
@@ -8806,15 +8812,22 @@ static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str
         k--;
     ln->pad = k;
     for (line = sev->data.ptr; line > ev0 && line[-1] != '\n' && line[-1] != '\r'; line--) {}
+    name = llmg__lstrip(sev->type);
+    ln->name_at = (size_t)-1;
+    ln->name_len = 0;
     if (line > ev0) {                           /* before the data line, one event: line */
         const char *q = ev0;
         if (line - ev0 < 7 || memcmp(ev0, "event:", 6) != 0) return;
         while (*q != '\n' && *q != '\r') q++;
+        ln->name_at = (size_t)(llmg__lstrip(llmg__strn(ev0 + 6, (size_t)(q - ev0) - 6)).ptr - ev0);
+        ln->name_len = (size_t)(q - ev0) - ln->name_at;
+        if (name.len != ln->name_len || memcmp(name.ptr, ev0 + ln->name_at, name.len) != 0) return;
         for (; q < line; q++)
             if (*q != '\n' && *q != '\r') return;   /* an id or retry field: not in the lane */
     }
     ln->line = (size_t)(line - ev0);
     ln->value = (size_t)(sev->data.ptr - ev0);
+    ln->json = (size_t)(data.ptr - ev0);
     ln->eol = (size_t)(eol - ev0);
     ln->type = (int)p->type;
     ln->block_kind = LLMG__KIND(p->type);
@@ -8824,29 +8837,23 @@ static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str
     ln->ok = 1;
 }
 
-/* The next event through the lane: 1 when it read one (*out: LLMG_OK with
-   *ev, or the error that ended the stream), 0 when the bytes at the
-   window's position are not an event like the lane's. */
-static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg_status *out)
+/* The bytes w[0..n) read against the lane's event from its byte pt on (0:
+   the framed event; the start of its JSON: an event's data): the values
+   that may change scanned, the delta decoded straight into the block's
+   text past its end (kept only if the event is taken), the rest the
+   same, up to the blanks after the root's '}'. 1 with *used the bytes
+   read and *dlen the delta's; 0 when they are not an event like the
+   lane's. The room for the delta is what the text has free: a delta that
+   does not fit goes the long way, which grows the text as appending
+   does. */
+static int llmg__lane_match(llmg_stream *s, const unsigned char *w, size_t n, size_t pt,
+                            size_t *used, size_t *dlen)
 {
     const llmg__lane *ln = &s->_lane;
-    llmg_sse_parser *sp = &s->_sse;
-    const unsigned char *e = (const unsigned char *)ln->src.ptr, *w;
-    size_t n, pt = 0, pd = 0, h, seg, eol, dlen = 0, room, total;
-    llmg_buf *text;
-    llmg_str delta, none;
-    if (sp->_err.code < 0 || sp->_in_block || sp->_in_line || sp->_skip_lf || sp->_bom < 3
-        || sp->_in_pos >= sp->_in_len                /* no bytes (and perhaps no window) */
-        || s->_active == LLMG__NO_BLOCK || s->_active != ln->block)
-        return 0;
-    w = (const unsigned char *)sp->_in + sp->_in_pos;
-    n = sp->_in_len - sp->_in_pos;
-    /* The delta is decoded straight into the block's text, past its end,
-       and kept if the event is one like the lane's. The room for it is
-       what the text has free: a delta that does not fit goes the long
-       way, which grows the text as appending does. */
-    text = &s->_m.content[ln->block].text;
-    room = text->cap - text->len;
+    const unsigned char *e = (const unsigned char *)ln->src.ptr;
+    llmg_buf *text = &s->_m.content[ln->block].text;
+    size_t pd = 0, h, seg, room = text->cap - text->len;
+    *dlen = 0;
     if (room < 2) return 0;                     /* not even "" (and no buffer yet) */
     for (h = 0; h < ln->nholes; h++) {
         size_t k;
@@ -8861,8 +8868,8 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
         else if (w[pd] != '"') k = 0;
         else if (ln->kind[h] == 's') k = llmg__json_scan_str(w + pd, n - pd, &f);
         else k = llmg__json_decode_str(w + pd, n - pd < room ? n - pd : room,
-                                       text->ptr + text->len, &dlen);
-        if (k == 0 || (ln->kind[h] == 'd' && dlen == 0)) return 0;   /* an empty delta: the long way */
+                                       text->ptr + text->len, dlen);
+        if (k == 0 || (ln->kind[h] == 'd' && *dlen == 0)) return 0;   /* an empty delta: the long way */
         pd += k;
     }
     seg = ln->pad - pt;
@@ -8872,36 +8879,98 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
     while (pd < n && llmg__lane_blank(w[pd])) pd++;
     if (pd >= n || w[pd] != '}') return 0;
     for (pd++; pd < n && llmg__lane_blank(w[pd]); pd++) {}
-    eol = pd;
-    seg = ln->src.len - ln->eol;
-    if (n - pd < seg || !llmg__same(w + pd, e + ln->eol, seg)) return 0;
-    pd += seg;
-    if (eol - ln->line > sp->_o.max_line_bytes || eol - ln->value > sp->_o.max_event_bytes
-        || !llmg__size_add(s->_bytes, dlen, &total) || total > s->_o.max_message_bytes)
-        return 0;
+    *used = pd;
+    return 1;
+}
 
-    /* An event like the lane's: its delta is in the block's text already;
-       the block's type and the message's timestamp were checked and set
-       when the lane learnt it. */
+/* The event read through the lane, its delta (dlen bytes) in the block's
+   text already: the block's type and the message's timestamp were checked
+   and set when the lane learnt it. */
+static llmg_status llmg__lane_emit(llmg_stream *s, llmg_event *ev, size_t dlen, llmg_error *err)
+{
+    const llmg__lane *ln = &s->_lane;
+    llmg_buf *text = &s->_m.content[ln->block].text;
+    llmg_str delta, none;
     s->_q_len = s->_q_head = 0;
     s->_scratch.len = 0;
-    s->_ev_offset = sp->_pos + sp->_in_pos;
-    sp->_in_pos += pd;
     s->_lane_events++;
     delta.ptr = text->ptr + text->len;
     delta.len = dlen;
     text->len += dlen;
     text->ptr[text->len] = '\0';
-    s->_bytes = total;
+    s->_bytes += dlen;
     none.ptr = "";
     none.len = 0;
     llmg__event_init(s, ev, (llmg_event_type)ln->type, delta, none);
-    if (ln->block_kind == LLMG__K_TOOL && llmg__tool_args(s, delta, 0, ev) != LLMG_OK) {
-        *out = llmg__sfail(s, LLMG_E_NOMEM, LLMG__MSG("stream: allocation failed"), err);
-        return 1;
-    }
+    if (ln->block_kind == LLMG__K_TOOL && llmg__tool_args(s, delta, 0, ev) != LLMG_OK)
+        return llmg__sfail(s, LLMG_E_NOMEM, LLMG__MSG("stream: allocation failed"), err);
     llmg__event_block(ev, &s->_m.content[ln->block], ln->block, ln->block_kind);
-    *out = llmg__ok(err, LLMG_OK);
+    return llmg__ok(err, LLMG_OK);
+}
+
+/* 1 when the lane may read the next event: it is kept, for the open block. */
+static int llmg__lane_open(const llmg_stream *s)
+{
+    return s->_lane.ok && s->_state == 0 && s->_active != LLMG__NO_BLOCK && s->_active == s->_lane.block;
+}
+
+/* A delta of the message's size limit: 1 when it fits. */
+static int llmg__lane_fits(const llmg_stream *s, size_t dlen)
+{
+    size_t total;
+    return llmg__size_add(s->_bytes, dlen, &total) && total <= s->_o.max_message_bytes;
+}
+
+/* The next event through the lane, straight from the fed window: 1 when
+   it read one (*out: LLMG_OK with *ev, or the error that ended the
+   stream), 0 when the bytes at the window's position are not an event
+   like the lane's. */
+static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg_status *out)
+{
+    const llmg__lane *ln = &s->_lane;
+    llmg_sse_parser *sp = &s->_sse;
+    const unsigned char *w;
+    size_t n, pd, seg, eol, dlen;
+    if (!llmg__lane_open(s) || sp->_err.code < 0 || sp->_in_block || sp->_in_line || sp->_skip_lf
+        || sp->_bom < 3 || sp->_in_pos >= sp->_in_len)  /* no bytes (and perhaps no window) */
+        return 0;
+    w = (const unsigned char *)sp->_in + sp->_in_pos;
+    n = sp->_in_len - sp->_in_pos;
+    if (!llmg__lane_match(s, w, n, 0, &eol, &dlen)) return 0;
+    pd = eol;
+    seg = ln->src.len - ln->eol;
+    if (n - pd < seg || !llmg__same(w + pd, (const unsigned char *)ln->src.ptr + ln->eol, seg)) return 0;
+    pd += seg;
+    if (eol - ln->line > sp->_o.max_line_bytes || eol - ln->value > sp->_o.max_event_bytes
+        || !llmg__lane_fits(s, dlen))
+        return 0;
+    s->_ev_offset = sp->_pos + sp->_in_pos;
+    sp->_in_pos += pd;
+    *out = llmg__lane_emit(s, ev, dlen, err);
+    return 1;
+}
+
+/* An event the framer put together (one that crossed the end of a fed
+   chunk, say) read through the lane when its name and data are like the
+   lane's: the mapper sees only those. 1 when it read it (*out as above),
+   0 when it goes the long way. */
+static int llmg__lane_event(llmg_stream *s, const llmg_sse_event *sev, llmg_event *ev,
+                            llmg_error *err, llmg_status *out)
+{
+    const llmg__lane *ln = &s->_lane;
+    llmg_str name = llmg__lstrip(sev->type), data;
+    size_t used, dlen;
+    if (!llmg__lane_open(s) || (sev->data.len && memchr(sev->data.ptr, '\n', sev->data.len))) return 0;
+    if (ln->name_at == (size_t)-1 ? !llmg_str_eq(name, llmg_str_c("message"))
+                                      : name.len != ln->name_len
+                                        || memcmp(name.ptr, ln->src.ptr + ln->name_at, name.len) != 0)
+        return 0;
+    data = llmg__lstrip(sev->data);
+    if (!llmg__lane_match(s, (const unsigned char *)data.ptr, data.len, ln->json, &used, &dlen)
+        || used != data.len || !llmg__lane_fits(s, dlen))
+        return 0;
+    s->_ev_offset = sev->offset;
+    *out = llmg__lane_emit(s, ev, dlen, err);
     return 1;
 }
 
@@ -8985,7 +9054,7 @@ LLMG_API llmg_status llmg_stream_next(llmg_stream *s, llmg_event *ev, llmg_error
             }
             return llmg__ok(err, LLMG_DONE);
         }
-        if (s->_lane.ok && s->_state == 0 && llmg__lane_next(s, ev, err, &st)) return st;
+        if (llmg__lane_next(s, ev, err, &st)) return st;
         st = llmg_sse_next(&s->_sse, &sev, &e);
         if (st == LLMG_NEED_MORE) return llmg__ok(err, st);
         if (st == LLMG_DONE)
@@ -8995,6 +9064,7 @@ LLMG_API llmg_status llmg_stream_next(llmg_stream *s, llmg_event *ev, llmg_error
             s->_ev_offset = e.offset;              /* the framer's offset, not the event's */
             return llmg__sfail(s, st, e.msg, err);
         }
+        if (llmg__lane_event(s, &sev, ev, err, &st)) return st;
         st = llmg__map_event(s, &sev, err);
         if (st != LLMG_OK) return st;
     }
