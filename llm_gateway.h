@@ -6811,51 +6811,49 @@ static void llmg__msg_pop_block(llmg_message *m)
 
 /* ---------------------------------------------------------------- writing */
 
+/* The first white space in JSON text p[0..n) outside its strings (n for
+   none); a string's bytes are passed a run at a time. */
+static size_t llmg__json_blank_at(const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)p[i++];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return i - 1;
+        while (c == '"' && i < n) {             /* in a string: to its closing quote */
+            i += llmg__json_str_run((const unsigned char *)p + i, n - i);
+            if (i >= n) break;
+            c = (unsigned char)p[i];
+            i += c == '\\' && n - i >= 2 ? 2 : 1;
+            c = c == '"' ? 0 : '"';
+        }
+    }
+    return n;
+}
+
 /* Embeds a buffer of JSON text as one value, without the white space a
    provider may have put in it (so one event stays one line). */
 static void llmg__write_json_text(llmg_json_writer *w, llmg_str json, const char *empty)
 {
-    size_t i, start;
-    int in_str = 0, esc = 0, ws = 0;
+    size_t at, start;
     llmg_status st;
     if (!json.len) {
         llmg_json_write_raw(w, llmg_str_c(empty));
         return;
     }
-    for (i = 0; i < json.len && !ws; i++) {
-        unsigned char c = (unsigned char)json.ptr[i];
-        if (in_str) {
-            if (esc) esc = 0;
-            else if (c == '\\') esc = 1;
-            else if (c == '"') in_str = 0;
-        } else if (c == '"') {
-            in_str = 1;
-        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            ws = 1;
-        }
-    }
-    if (!ws) {
+    at = llmg__json_blank_at(json.ptr, json.len);
+    if (at == json.len) {
         llmg_json_write_raw(w, json);
         return;
     }
     /* Rare: copy without the white space outside strings. */
     st = llmg__jw_pre(w);
-    in_str = esc = 0;
     start = 0;
-    for (i = 0; i < json.len && st == LLMG_OK; i++) {
-        unsigned char c = (unsigned char)json.ptr[i];
-        if (in_str) {
-            if (esc) esc = 0;
-            else if (c == '\\') esc = 1;
-            else if (c == '"') in_str = 0;
-        } else if (c == '"') {
-            in_str = 1;
-        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            st = llmg__jw_put(w, json.ptr + start, i - start);
-            start = i + 1;
-        }
+    while (st == LLMG_OK) {
+        st = llmg__jw_put(w, json.ptr + start, at - start);
+        if (at == json.len) break;
+        start = at + 1;
+        at = start + llmg__json_blank_at(json.ptr + start, json.len - start);
     }
-    if (st == LLMG_OK) st = llmg__jw_put(w, json.ptr + start, json.len - start);
     llmg__jw_post(w, st);
 }
 

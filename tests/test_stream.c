@@ -231,6 +231,37 @@ static void test_stream_anthropic_events(void)
     t_str_free(&r.partial);
 }
 
+/* A tool's arguments are written without the white space outside their
+   strings, whatever is inside them (an escaped quote, a space, an escaped
+   backslash before the closing quote). */
+static void test_stream_tool_input_compact(void)
+{
+    static const char body[] =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"model\":\"m\",\"role\":\"assistant\"}}\n\n"
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+        "\"content_block\":{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"f\",\"input\":{}}}\n\n"
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+        "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\" : \\\"x\\\\\\\" y\\\\\\\\\\\",\"}}\n\n"
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+        "{\"type\":\"input_json_delta\",\"partial_json\":\" \\\"b\\\":\\t[1 , 2]\\n}\"}}\n\n"
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    render r;
+    llmg_stream s;
+    llmg_json_writer w;
+    memset(&r, 0, sizeof r);
+    CHECK(run_split(LLMG_PROVIDER_ANTHROPIC_MESSAGES, body, 0, 0, NULL, &r, &s) == LLMG_DONE);
+    CHECK(llmg_str_eq(llmg_bstr(&llmg_stream_message(&s)->content[0].text),
+                      llmg_str_c("{\"a\" : \"x\\\" y\\\\\", \"b\":\t[1 , 2]\n}")));
+    CHECK(llmg_json_writer_init(&w, NULL, NULL) == LLMG_OK);
+    CHECK(llmg_message_write_json(llmg_stream_message(&s), &w) == LLMG_OK);
+    CHECK(strstr(llmg_json_writer_str(&w).ptr, "\"input\":{\"a\":\"x\\\" y\\\\\",\"b\":[1,2]}") != NULL);
+    llmg_json_writer_free(&w);
+    llmg_stream_free(&s);
+    t_str_free(&r.out);
+    t_str_free(&r.partial);
+}
+
 static void test_stream_every_split(void)
 {
     render whole, part;
@@ -804,6 +835,7 @@ void suite_stream(void)
     RUN(test_message_round_trip);
     RUN(test_message_from_json_shapes);
     RUN(test_stream_anthropic_events);
+    RUN(test_stream_tool_input_compact);
     RUN(test_stream_every_split);
     RUN(test_stream_shapes);
     RUN(test_stream_lane);
