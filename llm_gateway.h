@@ -8835,13 +8835,22 @@ static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str
     ln->ok = 1;
 }
 
+/* A miss after a delta was decoded past the end of the block's text: the
+   text's NUL written back. Returns 0. */
+static int llmg__lane_miss(llmg_stream *s)
+{
+    llmg_buf *text = &s->_m.content[s->_lane.block].text;
+    if (text->ptr) text->ptr[text->len] = '\0';
+    return 0;
+}
+
 /* The bytes w[0..n) read against the lane's event from its byte pt on (0:
    the framed event; the start of its JSON: an event's data): the values
    that may change scanned, the delta decoded straight into the block's
    text past its end (kept only if the event is taken), the rest the
    same, up to the blanks after the root's '}'. 1 with *used the bytes
-   read and *dlen the delta's; 0 when they are not an event like the
-   lane's. The room for the delta is what the text has free: a delta that
+   read and *dlen the delta's (a caller that does not take the event calls
+   llmg__lane_miss); 0 when they are not an event like the lane's. The room for the delta is what the text has free: a delta that
    does not fit goes the long way, which grows the text as appending
    does. */
 static int llmg__lane_match(llmg_stream *s, const unsigned char *w, size_t n, size_t pt,
@@ -8858,24 +8867,25 @@ static int llmg__lane_match(llmg_stream *s, const unsigned char *w, size_t n, si
         uint32_t f = 0;
         seg = ln->at[h] - pt;
         if (n - pd < seg || (seg >= 32 ? memcmp(w + pd, e + pt, seg) != 0 : !llmg__same(w + pd, e + pt, seg)))
-            return 0;
+            return llmg__lane_miss(s);
         pd += seg;
         pt = ln->at[h] + ln->len[h];
-        if (pd >= n) return 0;
+        if (pd >= n) return llmg__lane_miss(s);
         if (ln->kind[h] == 'n') k = llmg__json_scan_num(w + pd, n - pd, &f);
         else if (w[pd] != '"') k = 0;
         else if (ln->kind[h] == 's') k = llmg__json_scan_str(w + pd, n - pd, &f);
         else k = llmg__json_decode_str(w + pd, n - pd < room ? n - pd : room,
                                        text->ptr + text->len, dlen);
-        if (k == 0 || (ln->kind[h] == 'd' && *dlen == 0)) return 0;   /* an empty delta: the long way */
+        if (k == 0 || (ln->kind[h] == 'd' && *dlen == 0))   /* an empty delta: the long way */
+            return llmg__lane_miss(s);
         pd += k;
     }
     seg = ln->pad - pt;
-    if (n - pd < seg || !llmg__same(w + pd, e + pt, seg)) return 0;
+    if (n - pd < seg || !llmg__same(w + pd, e + pt, seg)) return llmg__lane_miss(s);
     pd += seg;
     pd += llmg__span((const char *)w + pd, n - pd, ' ', 1);   /* Anthropic pads here */
     while (pd < n && llmg__lane_blank(w[pd])) pd++;
-    if (pd >= n || w[pd] != '}') return 0;
+    if (pd >= n || w[pd] != '}') return llmg__lane_miss(s);
     for (pd++; pd < n && llmg__lane_blank(w[pd]); pd++) {}
     *used = pd;
     return 1;
@@ -8937,11 +8947,12 @@ static int llmg__lane_next(llmg_stream *s, llmg_event *ev, llmg_error *err, llmg
     if (!llmg__lane_match(s, w, n, 0, &eol, &dlen)) return 0;
     pd = eol;
     seg = ln->src.len - ln->eol;
-    if (n - pd < seg || !llmg__same(w + pd, (const unsigned char *)ln->src.ptr + ln->eol, seg)) return 0;
+    if (n - pd < seg || !llmg__same(w + pd, (const unsigned char *)ln->src.ptr + ln->eol, seg))
+        return llmg__lane_miss(s);
     pd += seg;
     if (eol - ln->line > sp->_o.max_line_bytes || eol - ln->value > sp->_o.max_event_bytes
         || !llmg__lane_fits(s, dlen))
-        return 0;
+        return llmg__lane_miss(s);
     s->_ev_offset = sp->_pos + sp->_in_pos;
     sp->_in_pos += pd;
     *out = llmg__lane_emit(s, ev, dlen, err);
@@ -8964,9 +8975,9 @@ static int llmg__lane_event(llmg_stream *s, const llmg_sse_event *sev, llmg_even
                                         || memcmp(name.ptr, ln->src.ptr + ln->name_at, name.len) != 0)
         return 0;
     data = llmg__lstrip(sev->data);
-    if (!llmg__lane_match(s, (const unsigned char *)data.ptr, data.len, ln->json, &used, &dlen)
-        || used != data.len || !llmg__lane_fits(s, dlen))
+    if (!llmg__lane_match(s, (const unsigned char *)data.ptr, data.len, ln->json, &used, &dlen))
         return 0;
+    if (used != data.len || !llmg__lane_fits(s, dlen)) return llmg__lane_miss(s);
     s->_ev_offset = sev->offset;
     *out = llmg__lane_emit(s, ev, dlen, err);
     return 1;

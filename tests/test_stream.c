@@ -771,6 +771,39 @@ static void test_stream_lane(void)
         CHECK(llmg_stream_message(&s)->content[0].text.len == 3);
         llmg_stream_free(&s);
     }
+    {
+        /* a delta the lane decodes but does not take (not JSON after its
+           '}', whole or put together by the framer): the text keeps its NUL */
+        static const char odd[] =
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"zz\"}} x\n\n";
+        static const char two[] =
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"a\"}}\n\n";
+        size_t cut;
+        for (cut = 0; cut < 2; cut++) {
+            llmg_stream s;
+            llmg_stream_opts o;
+            llmg_event ev;
+            const llmg_buf *text;
+            memset(&o, 0, sizeof o);
+            o.provider = LLMG_PROVIDER_ANTHROPIC_MESSAGES;
+            CHECK(llmg_stream_init(&s, &o, NULL) == LLMG_OK);
+            CHECK(llmg_stream_feed(&s, apis[0].head, strlen(apis[0].head), NULL) == LLMG_OK);
+            while (llmg_stream_next(&s, &ev, NULL) == LLMG_OK) {}
+            CHECK(llmg_stream_feed(&s, two, sizeof two - 1, NULL) == LLMG_OK);
+            while (llmg_stream_next(&s, &ev, NULL) == LLMG_OK) {}
+            if (cut) {
+                CHECK(llmg_stream_feed(&s, odd, 40, NULL) == LLMG_OK);
+                while (llmg_stream_next(&s, &ev, NULL) == LLMG_OK) {}
+                CHECK(llmg_stream_feed(&s, odd + 40, sizeof odd - 41, NULL) == LLMG_OK);
+            } else {
+                CHECK(llmg_stream_feed(&s, odd, sizeof odd - 1, NULL) == LLMG_OK);
+            }
+            while (llmg_stream_next(&s, &ev, NULL) == LLMG_OK) {}
+            text = &llmg_stream_message(&s)->content[0].text;
+            CHECK(text->len == 1 && text->ptr[0] == 'a' && text->ptr[1] == '\0');
+            llmg_stream_free(&s);
+        }
+    }
 }
 
 /* The lane's decoding against the full parse's on random text: plain
