@@ -3340,7 +3340,7 @@ static size_t llmg__json_block_take(const unsigned char *p, size_t n, size_t i, 
    byte and a sequence that is invalid or cut short at n, unless mode
    takes the byte (LLMG__RUN_ESCAPE only while the rest of p still fits
    as it is in the room left). What it takes goes to d (NULL: nowhere,
-   with LLMG__RUN_PASS), *dn (unless NULL) the bytes written. d holds
+   but not with LLMG__RUN_ESCAPE), *dn (unless NULL) the bytes written. d holds
    dlim >= n bytes; with SSE2 sixteen are stored at a time before they
    are looked at (past the run d may be written over), their UTF-8
    checked at once, byte by byte only around invalid UTF-8. */
@@ -3415,6 +3415,8 @@ static size_t llmg__json_copy_run(const unsigned char *p, size_t n, char *d, siz
     return i;
 }
 
+/* How many bytes from p on a string hold as they are, valid UTF-8
+   included. */
 static size_t llmg__json_text_run(const unsigned char *p, size_t n)
 {
     return llmg__json_copy_run(p, n, NULL, n, NULL, LLMG__RUN_PASS);
@@ -8819,7 +8821,7 @@ static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str
         while (*q != '\n' && *q != '\r') q++;
         ln->name_at = (size_t)(llmg__lstrip(llmg__strn(ev0 + 6, (size_t)(q - ev0) - 6)).ptr - ev0);
         ln->name_len = (size_t)(q - ev0) - ln->name_at;
-        if (name.len != ln->name_len || memcmp(name.ptr, ev0 + ln->name_at, name.len) != 0) return;
+        if (!llmg_str_eq(name, llmg__strn(ev0 + ln->name_at, ln->name_len))) return;
         for (; q < line; q++)
             if (*q != '\n' && *q != '\r') return;   /* an id or retry field: not in the lane */
     }
@@ -8835,8 +8837,8 @@ static void llmg__lane_learn(llmg_stream *s, const llmg_sse_event *sev, llmg_str
     ln->ok = 1;
 }
 
-/* A miss after a delta was decoded past the end of the block's text: the
-   text's NUL written back. Returns 0. */
+/* A miss: the block's text gets its NUL back (a delta may have been
+   decoded over it, past the text's end). Returns 0. */
 static int llmg__lane_miss(llmg_stream *s)
 {
     llmg_buf *text = &s->_m.content[s->_lane.block].text;
@@ -8850,9 +8852,9 @@ static int llmg__lane_miss(llmg_stream *s)
    text past its end (kept only if the event is taken), the rest the
    same, up to the blanks after the root's '}'. 1 with *used the bytes
    read and *dlen the delta's (a caller that does not take the event calls
-   llmg__lane_miss); 0 when they are not an event like the lane's. The room for the delta is what the text has free: a delta that
-   does not fit goes the long way, which grows the text as appending
-   does. */
+   llmg__lane_miss); 0 when they are not an event like the lane's. The
+   room for the delta is what the text has free: a delta that does not
+   fit goes the long way, which grows the text as appending does. */
 static int llmg__lane_match(llmg_stream *s, const unsigned char *w, size_t n, size_t pt,
                             size_t *used, size_t *dlen)
 {
@@ -8970,9 +8972,8 @@ static int llmg__lane_event(llmg_stream *s, const llmg_sse_event *sev, llmg_even
     llmg_str name = llmg__lstrip(sev->type), data;
     size_t used, dlen;
     if (!llmg__lane_open(s) || (sev->data.len && memchr(sev->data.ptr, '\n', sev->data.len))) return 0;
-    if (ln->name_at == (size_t)-1 ? !llmg_str_eq(name, llmg_str_c("message"))
-                                      : name.len != ln->name_len
-                                        || memcmp(name.ptr, ln->src.ptr + ln->name_at, name.len) != 0)
+    if (!llmg_str_eq(name, ln->name_at == (size_t)-1 ? llmg_str_c("message")
+                                                     : llmg__strn(ln->src.ptr + ln->name_at, ln->name_len)))
         return 0;
     data = llmg__lstrip(sev->data);
     if (!llmg__lane_match(s, (const unsigned char *)data.ptr, data.len, ln->json, &used, &dlen))
